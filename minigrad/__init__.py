@@ -1,0 +1,100 @@
+"""minigrad: a from-scratch, educational deep-learning engine with PyTorch's API.
+
+    import minigrad as mg
+    x = mg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    (x ** 2).sum().backward()
+    x.grad            # tensor([2., 4., 6.])
+
+Layers of the package, each building on the one before:
+    backend    numpy (cpu) or CuPy (cuda) arrays
+    tensor     the Tensor class
+    autograd   Function (forward + backward) and the reverse graph walk
+    ops        the differentiable ops, grouped by kind
+    nn, optim, data, ...   built on top
+"""
+
+from minigrad import cuda, nn  # noqa: F401
+from minigrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
+from minigrad.creation import (  # noqa: F401
+    arange,
+    empty,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    randperm,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from minigrad.dtypes import (  # noqa: F401
+    bool_,
+    double,
+    float16,
+    float32,
+    float64,
+    half,
+    int32,
+    int64,
+    long,
+    uint8,
+)
+from minigrad.gradcheck import GradcheckError, gradcheck  # noqa: F401
+from minigrad.ops.elementwise import (  # noqa: F401
+    abs,
+    add,
+    clamp,
+    div,
+    exp,
+    log,
+    maximum,
+    minimum,
+    mul,
+    neg,
+    pow,
+    relu,
+    sigmoid,
+    sqrt,
+    sub,
+    tanh,
+    where,
+)
+from minigrad.ops.matmul import matmul  # noqa: F401
+from minigrad.ops.movement import (  # noqa: F401
+    cat,
+    flatten,
+    permute,
+    reshape,
+    squeeze,
+    stack,
+    transpose,
+    unsqueeze,
+)
+from minigrad.ops.reduce import (  # noqa: F401
+    amax,
+    amin,
+    argmax,
+    argmin,
+    logsumexp,
+    max,
+    mean,
+    min,
+    std,
+    sum,
+    var,
+)
+from minigrad.ops.softmax import log_softmax, softmax  # noqa: F401
+from minigrad.random import manual_seed  # noqa: F401
+from minigrad.tensor import Tensor  # noqa: F401
+
+float = float32
+clip = clamp
+concat = concatenate = cat

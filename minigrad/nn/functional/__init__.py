@@ -1,0 +1,12 @@
+"""`minigrad.nn.functional` (import as F): stateless functions that layers are built from."""
+
+from minigrad.nn.functional.activation import (  # noqa: F401
+    gelu,
+    leaky_relu,
+    log_softmax,
+    relu,
+    sigmoid,
+    softmax,
+    tanh,
+)
+from minigrad.ops.movement import pad  # noqa: F401

@@ -1,0 +1,432 @@
+"""Elementwise ops: one output number per input number (after broadcasting).
+
+For out = f(a, b) with broadcasting, the chain rule gives d(loss)/da = g * df/da, where
+g = d(loss)/d(out); where `a` was broadcast, its gradient is summed back to its own shape
+(`unbroadcast`). Each op's docstring states its derivative.
+"""
+
+import math
+
+import numpy as np
+
+from minigrad import dtypes
+from minigrad.autograd import Function, unbroadcast
+from minigrad.backend import array_module
+from minigrad.checks import broadcast_error
+from minigrad.tensor import Tensor
+
+
+def as_tensor_like(value, like):
+    """A Python number or numpy array as a tensor that fits next to `like`.
+
+    A Python number takes `like`'s dtype (so `x * 2` stays float32), except a float next to
+    an integer tensor, which becomes float32 (as in PyTorch).
+    """
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, (bool, int, float)):
+        dtype = like.dtype
+        if isinstance(value, float) and dtype.kind in "iub":
+            dtype = dtypes.default_float
+        return Tensor._make(array_module(like.data).asarray(value, dtype=dtype))
+    return Tensor(value, device=like.device)
+
+
+def _binary(function, a, b):
+    a_is_tensor = isinstance(a, Tensor)
+    a, b = (a, as_tensor_like(b, a)) if a_is_tensor else (as_tensor_like(a, b), b)
+    try:
+        return function.apply(a, b)
+    except ValueError:
+        error = broadcast_error(function.__name__.lower(), a.shape, b.shape)
+        if error is not None:
+            raise error from None
+        raise
+
+
+class Add(Function):
+    """a + b;  da = g, db = g."""
+
+    def forward(self, a, b):
+        self.shapes = a.shape, b.shape
+        return a + b
+
+    def backward(self, g):
+        return unbroadcast(g, self.shapes[0]), unbroadcast(g, self.shapes[1])
+
+
+class Sub(Function):
+    """a - b;  da = g, db = -g."""
+
+    def forward(self, a, b):
+        self.shapes = a.shape, b.shape
+        return a - b
+
+    def backward(self, g):
+        return unbroadcast(g, self.shapes[0]), unbroadcast(-g, self.shapes[1])
+
+
+class Mul(Function):
+    """a * b;  da = g * b, db = g * a."""
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return a * b
+
+    def backward(self, g):
+        a, b = self.a, self.b
+        da = unbroadcast(g * b, a.shape) if self.needs_input_grad[0] else None
+        db = unbroadcast(g * a, b.shape) if self.needs_input_grad[1] else None
+        return da, db
+
+
+class Div(Function):
+    """a / b;  da = g / b, db = -g * a / b²."""
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return a / b
+
+    def backward(self, g):
+        a, b = self.a, self.b
+        da = unbroadcast(g / b, a.shape) if self.needs_input_grad[0] else None
+        db = unbroadcast(-g * a / (b * b), b.shape) if self.needs_input_grad[1] else None
+        return da, db
+
+
+class Pow(Function):
+    """a ** b;  da = g * b * a^(b-1), db = g * a^b * ln(a)."""
+
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        self.out = a**b
+        return self.out
+
+    def backward(self, g):
+        a, b = self.a, self.b
+        da = unbroadcast(g * b * a ** (b - 1), a.shape) if self.needs_input_grad[0] else None
+        db = None
+        if self.needs_input_grad[1]:
+            db = unbroadcast(g * self.out * array_module(a).log(a), b.shape)
+        return da, db
+
+
+class PowScalar(Function):
+    """a ** p for a fixed number p;  da = g * p * a^(p-1)."""
+
+    def forward(self, a, exponent):
+        self.a, self.exponent = a, exponent
+        return a**exponent
+
+    def backward(self, g):
+        p = self.exponent
+        if p == 2:
+            return g * 2 * self.a
+        return g * p * self.a ** (p - 1)
+
+
+def add(a, b):
+    return _binary(Add, a, b)
+
+
+def sub(a, b):
+    return _binary(Sub, a, b)
+
+
+def mul(a, b):
+    return _binary(Mul, a, b)
+
+
+def div(a, b):
+    return _binary(Div, a, b)
+
+
+def pow(a, b):
+    if isinstance(a, Tensor) and isinstance(b, (int, float)) and not isinstance(b, bool):
+        return PowScalar.apply(a, exponent=b)
+    return _binary(Pow, a, b)
+
+
+class Neg(Function):
+    """-a;  da = -g."""
+
+    def forward(self, a):
+        return -a
+
+    def backward(self, g):
+        return -g
+
+
+class Exp(Function):
+    """e^a;  da = g * e^a (the output itself)."""
+
+    def forward(self, a):
+        self.out = array_module(a).exp(a)
+        return self.out
+
+    def backward(self, g):
+        return g * self.out
+
+
+class Log(Function):
+    """ln a;  da = g / a."""
+
+    def forward(self, a):
+        self.a = a
+        return array_module(a).log(a)
+
+    def backward(self, g):
+        return g / self.a
+
+
+class Sqrt(Function):
+    """√a;  da = g / (2√a)."""
+
+    def forward(self, a):
+        self.out = array_module(a).sqrt(a)
+        return self.out
+
+    def backward(self, g):
+        return g / (2 * self.out)
+
+
+class Tanh(Function):
+    """tanh a;  da = g * (1 - tanh²a)."""
+
+    def forward(self, a):
+        self.out = array_module(a).tanh(a)
+        return self.out
+
+    def backward(self, g):
+        return g * (1 - self.out * self.out)
+
+
+class Sigmoid(Function):
+    """σ(a) = 1 / (1 + e^-a);  da = g * σ(1 - σ).
+
+    Computed as exp(-log(1 + e^-a)) with numpy's stable logaddexp: the textbook
+    1/(1+exp(-a)) computes exp(10000) = inf (and warns) for a = -1e4.
+    """
+
+    def forward(self, a):
+        xp = array_module(a)
+        self.out = xp.exp(-xp.logaddexp(0, -a))
+        return self.out
+
+    def backward(self, g):
+        return g * self.out * (1 - self.out)
+
+
+class Relu(Function):
+    """max(a, 0);  da = g where a > 0, else 0."""
+
+    def forward(self, a):
+        self.positive = a > 0
+        return array_module(a).maximum(a, 0)
+
+    def backward(self, g):
+        return g * self.positive
+
+
+class Abs(Function):
+    """|a|;  da = g * sign(a)."""
+
+    def forward(self, a):
+        self.a = a
+        return array_module(a).abs(a)
+
+    def backward(self, g):
+        return g * array_module(g).sign(self.a)
+
+
+class Clamp(Function):
+    """a limited to [min, max];  da = g inside the range (ends included), 0 outside."""
+
+    def forward(self, a, low, high):
+        xp = array_module(a)
+        self.inside = xp.ones(a.shape, dtype=bool)
+        if low is not None:
+            self.inside &= a >= low
+        if high is not None:
+            self.inside &= a <= high
+        return xp.clip(a, low, high)
+
+    def backward(self, g):
+        return g * self.inside
+
+
+class Gelu(Function):
+    """x·Φ(x), Φ the standard normal CDF;  dx = g * (Φ(x) + x·φ(x)).
+
+    approximate='tanh' uses Φ(x) ≈ (1 + tanh(√(2/π)(x + 0.044715x³)))/2, as GPT-2 did.
+    The exact Φ needs erf, which numpy lacks: `erf` below is a rational approximation with
+    error under 1.5e-7, below float32's resolution.
+    """
+
+    def forward(self, x, approximate):
+        xp = array_module(x)
+        self.x, self.approximate = x, approximate
+        if approximate == "tanh":
+            self.inner = math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)
+            self.t = xp.tanh(self.inner)
+            return 0.5 * x * (1 + self.t)
+        self.cdf = 0.5 * (1 + erf(x * (1 / math.sqrt(2))))
+        return x * self.cdf
+
+    def backward(self, g):
+        x = self.x
+        if self.approximate == "tanh":
+            d_inner = math.sqrt(2 / math.pi) * (1 + 3 * 0.044715 * x * x)
+            return g * (0.5 * (1 + self.t) + 0.5 * x * (1 - self.t * self.t) * d_inner)
+        pdf = array_module(x).exp(-0.5 * x * x) * (1 / math.sqrt(2 * math.pi))
+        return g * (self.cdf + x * pdf)
+
+
+def erf(x):
+    """erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), on numpy or CuPy arrays."""
+    xp = array_module(x)
+    sign = xp.sign(x)
+    x = xp.abs(x)
+    t = 1 / (1 + 0.3275911 * x)
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    return sign * (1 - poly * xp.exp(-x * x))
+
+
+class Maximum(Function):
+    """max(a, b) elementwise;  g goes to the larger input, split evenly on ties."""
+
+    def forward(self, a, b):
+        self.shapes = a.shape, b.shape
+        self.a_share = (a > b) + 0.5 * (a == b)
+        return array_module(a).maximum(a, b)
+
+    def backward(self, g):
+        share = self.a_share.astype(g.dtype, copy=False)
+        return unbroadcast(g * share, self.shapes[0]), unbroadcast(g * (1 - share), self.shapes[1])
+
+
+class Where(Function):
+    """condition ? a : b;  da = g where condition, db = g elsewhere."""
+
+    def forward(self, a, b, condition):
+        self.shapes, self.condition = (a.shape, b.shape), condition
+        return array_module(a).where(condition, a, b)
+
+    def backward(self, g):
+        zero = g.dtype.type(0)
+        xp = array_module(g)
+        da = unbroadcast(xp.where(self.condition, g, zero), self.shapes[0])
+        db = unbroadcast(xp.where(self.condition, zero, g), self.shapes[1])
+        return da, db
+
+
+class Cast(Function):
+    """The same numbers in another dtype;  the gradient is cast back to the input's dtype."""
+
+    def forward(self, a, dtype):
+        self.input_dtype = a.dtype
+        return a.astype(dtype)
+
+    def backward(self, g):
+        return g.astype(self.input_dtype)
+
+
+def neg(a):
+    return Neg.apply(a)
+
+
+def exp(a):
+    return Exp.apply(a)
+
+
+def log(a):
+    return Log.apply(a)
+
+
+def sqrt(a):
+    return Sqrt.apply(a)
+
+
+def tanh(a):
+    return Tanh.apply(a)
+
+
+def sigmoid(a):
+    return Sigmoid.apply(a)
+
+
+def relu(a):
+    return Relu.apply(a)
+
+
+def abs(a):
+    return Abs.apply(a)
+
+
+def gelu(a, approximate="none"):
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    return Gelu.apply(a, approximate=approximate)
+
+
+def clamp(a, min=None, max=None):
+    if min is None and max is None:
+        raise ValueError("clamp: at least one of min and max must be given")
+    return Clamp.apply(a, low=min, high=max)
+
+
+def maximum(a, b):
+    return _binary(Maximum, a, b)
+
+
+def minimum(a, b):
+    """min(a, b) = -max(-a, -b): the same gradient rule, so no separate backward."""
+    return neg(maximum(neg(a), neg(b) if isinstance(b, Tensor) else -b))
+
+
+def where(condition, input, other):
+    """Elements of `input` where `condition` is true, else of `other` (either may be a number)."""
+    like = input if isinstance(input, Tensor) else other
+    if not isinstance(like, Tensor):
+        raise TypeError("where: at least one of input and other must be a tensor")
+    a, b = as_tensor_like(input, like), as_tensor_like(other, like)
+    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    if cond.dtype != bool:
+        raise TypeError(f"where: condition must be a bool tensor, got dtype {cond.dtype}")
+    error = broadcast_error("where", cond.shape, a.shape, b.shape)
+    if error is not None:
+        raise error
+    return Where.apply(a, b, condition=cond)
+
+
+def cast(a, dtype):
+    if a.requires_grad and not dtypes.is_floating(dtype):
+        return Tensor._make(a.data.astype(dtype))
+    return Cast.apply(a, dtype=dtype)
+
+
+_COMPARISONS = {
+    "eq": np.equal,
+    "ne": np.not_equal,
+    "lt": np.less,
+    "le": np.less_equal,
+    "gt": np.greater,
+    "ge": np.greater_equal,
+    "and": np.logical_and,
+    "or": np.logical_or,
+}
+
+
+def compare(name, a, b):
+    """a == b, a < b, ... as a bool tensor. Comparisons have no gradient."""
+    b = as_tensor_like(b, a) if not isinstance(b, Tensor) else b
+    error = broadcast_error(name, a.shape, b.shape)
+    if error is not None:
+        raise error
+    return Tensor._make(_COMPARISONS[name](a.data, b.data))
+
+
+def logical_not(a):
+    if a.dtype != bool:
+        raise TypeError(f"~: expected a bool tensor, got dtype {a.dtype}")
+    return Tensor._make(~a.data)

@@ -1,0 +1,49 @@
+"""Matrix multiplication with PyTorch's rules for 1-D operands and broadcast batch dims.
+
+For C = A @ B (A: ...×n×k, B: ...×k×m):  dA = g @ Bᵀ,  dB = Aᵀ @ g, each summed over the
+batch dims that were broadcast. A 1-D operand is treated as a row (left) or a column (right)
+vector and that dim is dropped from the result, as in numpy and PyTorch.
+"""
+
+from minigrad.autograd import Function, unbroadcast
+from minigrad.checks import broadcast_error
+from minigrad.ops.elementwise import as_tensor_like
+from minigrad.tensor import Tensor
+
+
+class MatMul(Function):
+    def forward(self, a, b):
+        self.a, self.b = a, b
+        return a @ b
+
+    def backward(self, g):
+        a, b = self.a, self.b
+        da = unbroadcast(g @ b.swapaxes(-1, -2), a.shape) if self.needs_input_grad[0] else None
+        db = unbroadcast(a.swapaxes(-1, -2) @ g, b.shape) if self.needs_input_grad[1] else None
+        return da, db
+
+
+def matmul(a, b):
+    a = a if isinstance(a, Tensor) else as_tensor_like(a, b)
+    b = b if isinstance(b, Tensor) else as_tensor_like(b, a)
+    if a.ndim == 0 or b.ndim == 0:
+        raise ValueError(
+            f"matmul: both operands need at least 1 dim, got shapes {tuple(a.shape)} and "
+            f"{tuple(b.shape)} (use * for scaling)"
+        )
+    if a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
+        raise ValueError(
+            f"matmul: shapes {tuple(a.shape)} and {tuple(b.shape)} do not fit: "
+            f"{a.shape[-1]} columns on the left, {b.shape[-2 if b.ndim > 1 else 0]} rows on "
+            "the right"
+        )
+    if a.ndim == 1 and b.ndim == 1:
+        return matmul(a.unsqueeze(0), b.unsqueeze(1)).reshape(())
+    if a.ndim == 1:
+        return matmul(a.unsqueeze(0), b).squeeze(-2)
+    if b.ndim == 1:
+        return matmul(a, b.unsqueeze(-1)).squeeze(-1)
+    error = broadcast_error("matmul (batch dims)", a.shape[:-2], b.shape[:-2])
+    if error is not None:
+        raise error
+    return MatMul.apply(a, b)

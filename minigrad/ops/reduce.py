@@ -1,0 +1,170 @@
+"""Reductions: many numbers in, fewer out (sum, mean, max, var, logsumexp ...).
+
+The backward of a reduction spreads g back over the dims that were reduced: every input
+element that fed a sum gets g; for a mean, g/n; for a max, only the elements that won.
+`keepdim=True` keeps the reduced dims as size 1, which is also the shape g must take to
+broadcast back over the input, so backward reshapes g that way first.
+"""
+
+import builtins
+from collections import namedtuple
+
+from minigrad.autograd import Function
+from minigrad.backend import array_module
+from minigrad.checks import normalize_dims
+from minigrad.tensor import Tensor
+
+MaxResult = namedtuple("MaxResult", ["values", "indices"])
+
+
+def _kept_shape(shape, axes):
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def _spread(g, input_shape, axes, keepdims):
+    """g reshaped to the input's rank (reduced dims as 1) and broadcast over the input."""
+    if not keepdims:
+        g = g.reshape(_kept_shape(input_shape, axes))
+    return array_module(g).broadcast_to(g, input_shape)
+
+
+class Sum(Function):
+    """Σ a over `axes`;  da = g, copied to every element that was summed."""
+
+    def forward(self, a, axes, keepdims):
+        self.shape, self.axes, self.keepdims = a.shape, axes, keepdims
+        return a.sum(axis=axes, keepdims=keepdims)
+
+    def backward(self, g):
+        return _spread(g, self.shape, self.axes, self.keepdims)
+
+
+class Mean(Function):
+    """Σ a / n over `axes`;  da = g / n."""
+
+    def forward(self, a, axes, keepdims):
+        self.shape, self.axes, self.keepdims = a.shape, axes, keepdims
+        self.count = 1
+        for axis in axes:
+            self.count *= a.shape[axis]
+        return a.mean(axis=axes, keepdims=keepdims)
+
+    def backward(self, g):
+        return _spread(g / self.count, self.shape, self.axes, self.keepdims)
+
+
+class Amax(Function):
+    """max of a over `axes`;  g goes to the maximal elements (split evenly between ties)."""
+
+    def forward(self, a, axes, keepdims, smallest):
+        out = a.min(axis=axes, keepdims=True) if smallest else a.max(axis=axes, keepdims=True)
+        winners = a == out
+        self.share = winners / winners.sum(axis=axes, keepdims=True, dtype=a.dtype)
+        self.shape, self.axes, self.keepdims = a.shape, axes, keepdims
+        return out if keepdims else out.reshape([n for i, n in enumerate(a.shape) if i not in axes])
+
+    def backward(self, g):
+        return _spread(g, self.shape, self.axes, self.keepdims) * self.share
+
+
+class LogSumExp(Function):
+    """log Σ e^a over `axes`, computed as m + log Σ e^(a-m) with m = max a, so that no
+    exponent overflows;  da = g * softmax(a)."""
+
+    def forward(self, a, axes, keepdims):
+        xp = array_module(a)
+        m = a.max(axis=axes, keepdims=True)
+        m = xp.where(xp.isfinite(m), m, 0)  # all -inf: no shift needed, and avoids inf - inf
+        shifted_exp = xp.exp(a - m)
+        total = shifted_exp.sum(axis=axes, keepdims=True)
+        self.softmax = shifted_exp / total
+        self.shape, self.axes, self.keepdims = a.shape, axes, keepdims
+        out = xp.log(total) + m
+        return out if keepdims else out.reshape([n for i, n in enumerate(a.shape) if i not in axes])
+
+    def backward(self, g):
+        return _spread(g, self.shape, self.axes, self.keepdims) * self.softmax
+
+
+def _axes(op, a, dim):
+    return normalize_dims(op, dim, a.ndim, a.shape)
+
+
+def sum(a, dim=None, keepdim=False):
+    return Sum.apply(a, axes=_axes("sum", a, dim), keepdims=keepdim)
+
+
+def mean(a, dim=None, keepdim=False):
+    if a.dtype.kind not in "fc":
+        raise TypeError(f"mean: expected a floating-point tensor, got dtype {a.dtype}")
+    return Mean.apply(a, axes=_axes("mean", a, dim), keepdims=keepdim)
+
+
+def amax(a, dim=None, keepdim=False):
+    return Amax.apply(a, axes=_axes("amax", a, dim), keepdims=keepdim, smallest=False)
+
+
+def amin(a, dim=None, keepdim=False):
+    return Amax.apply(a, axes=_axes("amin", a, dim), keepdims=keepdim, smallest=True)
+
+
+def argmax(a, dim=None, keepdim=False):
+    """Index of the largest element (over the flattened tensor when dim is None)."""
+    return _arg_reduce("argmax", a, dim, keepdim)
+
+
+def argmin(a, dim=None, keepdim=False):
+    return _arg_reduce("argmin", a, dim, keepdim)
+
+
+def _arg_reduce(op, a, dim, keepdim):
+    if dim is None:
+        return Tensor._make(getattr(a.data.reshape(-1), op)())
+    (axis,) = _axes(op, a, dim)
+    return Tensor._make(getattr(a.data, op)(axis=axis, keepdims=keepdim))
+
+
+def max(a, dim=None, keepdim=False):
+    """Like torch.max: the largest value, or with `dim` a (values, indices) pair; with a
+    tensor as second argument, the elementwise maximum."""
+    if isinstance(dim, Tensor):
+        from minigrad.ops.elementwise import maximum
+
+        return maximum(a, dim)
+    if dim is None:
+        return amax(a)
+    return MaxResult(amax(a, dim, keepdim), argmax(a, dim, keepdim))
+
+
+def min(a, dim=None, keepdim=False):
+    if isinstance(dim, Tensor):
+        from minigrad.ops.elementwise import minimum
+
+        return minimum(a, dim)
+    if dim is None:
+        return amin(a)
+    return MaxResult(amin(a, dim, keepdim), argmin(a, dim, keepdim))
+
+
+def var(a, dim=None, keepdim=False, correction=1, unbiased=None):
+    """Σ (a - mean)² / (n - correction); correction=1 is the unbiased (sample) variance.
+
+    Composed from mean, sub, mul and sum, so its gradient needs no proof of its own.
+    """
+    if unbiased is not None:
+        correction = 1 if unbiased else 0
+    axes = _axes("var", a, dim)
+    count = 1
+    for axis in axes:
+        count *= a.shape[axis]
+    centered = a - mean(a, axes, keepdim=True)
+    return sum(centered * centered, axes, keepdim) / builtins.max(count - correction, 0)
+
+
+def std(a, dim=None, keepdim=False, correction=1, unbiased=None):
+    return var(a, dim, keepdim, correction, unbiased).sqrt()
+
+
+def logsumexp(a, dim, keepdim=False):
+    return LogSumExp.apply(a, axes=_axes("logsumexp", a, dim), keepdims=keepdim)
+

@@ -1,0 +1,535 @@
+"""`Tensor`: an n-dimensional array that remembers how it was computed.
+
+A tensor holds
+  data           the numbers: a numpy array on 'cpu', a CuPy array on 'cuda'
+  requires_grad  whether gradients should flow back to it
+  grad           after `backward()`, d(loss)/d(this tensor), a Tensor of the same shape
+  _ctx           the `Function` that produced it (None for tensors made by the user: leaves)
+
+Note for PyTorch users: `.data` here is the raw numpy/CuPy array, not a Tensor.
+
+The methods below are thin: each forwards to an op in `minigrad.ops`, where forward and
+backward of that op sit side by side. The method names and argument names (`dim`,
+`keepdim`) are PyTorch's, so code written for PyTorch reads the same here.
+"""
+
+import numpy as np
+
+from minigrad import dtypes
+from minigrad.backend import (
+    array_module,
+    default_device,
+    device_of,
+    normalize_device,
+    to_device,
+    to_numpy,
+)
+
+
+def _to_array(data, dtype, device):
+    """Turn user data into a backend array, with minigrad's dtype rules.
+
+    Python numbers and lists become float32 (bools stay bool); numpy arrays keep their dtype;
+    `dtype` overrides both. The result is always a fresh copy, as with `torch.tensor`.
+    """
+    if isinstance(data, Tensor):
+        data = data.data
+    if isinstance(data, np.generic):
+        data = np.asarray(data)
+    if isinstance(data, np.ndarray) or hasattr(data, "__cuda_array_interface__"):
+        array = data
+    else:
+        array = np.asarray(data)
+        if array.dtype.kind in "iuf" and dtype is None:
+            array = array.astype(dtypes.default_float)
+        elif array.dtype.kind not in "iufb":
+            raise TypeError(
+                f"tensor: cannot make a tensor from {type(data).__name__} "
+                f"(numpy sees dtype {array.dtype})"
+            )
+    if dtype is not None:
+        array = array.astype(dtype, copy=False)
+    device = normalize_device(device) if device is not None else device_of(array)
+    array = to_device(array, device)
+    return array_module(array).array(array, copy=True, order="C")
+
+
+def _check_can_require_grad(dtype, op="tensor"):
+    if not dtypes.is_floating(dtype):
+        raise TypeError(
+            f"{op}: only floating-point tensors can require gradients, got dtype {dtype}"
+        )
+
+
+class Tensor:
+    __slots__ = ("data", "requires_grad", "grad", "_ctx", "_retains_grad", "__weakref__")
+
+    # numpy defers to Tensor in mixed expressions (ndarray + Tensor calls Tensor.__radd__)
+    __array_ufunc__ = None
+    __array_priority__ = 1000
+
+    def __init__(self, data, dtype=None, requires_grad=False, device=None):
+        dtype = dtypes.as_dtype(dtype)
+        if device is None and not isinstance(data, Tensor) and device_of(data) == "cpu":
+            device = default_device()
+        self.data = _to_array(data, dtype, device)
+        if requires_grad:
+            _check_can_require_grad(self.data.dtype)
+        self.requires_grad = bool(requires_grad)
+        self.grad = None
+        self._ctx = None
+        self._retains_grad = False
+
+    @classmethod
+    def _make(cls, data, requires_grad=False, ctx=None):
+        """Wrap an op's result without copying or checking (the hot path of every op)."""
+        t = cls.__new__(cls)
+        t.data = np.asarray(data) if isinstance(data, np.generic) else data
+        t.requires_grad = requires_grad
+        t.grad = None
+        t._ctx = ctx
+        t._retains_grad = False
+        return t
+
+    # ---- what it is -----------------------------------------------------------------------
+    @property
+    def shape(self):
+        return self.data.shape
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def device(self):
+        return device_of(self.data)
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    @property
+    def is_leaf(self):
+        return self._ctx is None
+
+    def dim(self):
+        return self.data.ndim
+
+    def size(self, dim=None):
+        if dim is None:
+            return self.data.shape
+        from minigrad.checks import normalize_dim
+
+        return self.data.shape[normalize_dim("size", dim, self.ndim)]
+
+    def numel(self):
+        return int(self.data.size)
+
+    def __len__(self):
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    def __repr__(self):
+        body = np.array2string(to_numpy(self.data), separator=", ", prefix="tensor(")
+        extras = []
+        if self.dtype != dtypes.default_float:
+            extras.append(f"dtype={self.dtype}")
+        if self.device != "cpu":
+            extras.append(f"device='{self.device}'")
+        if self._ctx is not None:
+            extras.append(f"grad_fn=<{type(self._ctx).__name__}>")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + ", ".join([body] + extras) + ")"
+
+    __hash__ = object.__hash__  # tensors are dict keys (optimizer state) despite __eq__
+
+    # ---- getting the numbers out ---------------------------------------------------------
+    def numpy(self):
+        """The values as a numpy array (copied from the GPU when on 'cuda')."""
+        return to_numpy(self.data)
+
+    def __array__(self, dtype=None, copy=None):
+        array = self.numpy()
+        return array if dtype is None else array.astype(dtype)
+
+    def item(self):
+        if self.data.size != 1:
+            raise ValueError(f"item: tensor has {self.data.size} elements, expected 1")
+        return self.data.reshape(()).item()
+
+    def tolist(self):
+        return self.numpy().tolist()
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __bool__(self):
+        if self.data.size != 1:
+            raise ValueError(
+                f"the truth value of a tensor with {self.data.size} elements is ambiguous"
+            )
+        return bool(self.item())
+
+    def __index__(self):
+        if self.dtype.kind not in "iu" or self.data.size != 1:
+            raise TypeError("only integer tensors of one element can be used as an index")
+        return int(self.item())
+
+    # ---- autograd ------------------------------------------------------------------------
+    def backward(self, gradient=None, retain_graph=False):
+        """Compute d(self)/d(leaf) for every leaf that requires grad, into `leaf.grad`."""
+        from minigrad import autograd
+
+        if not self.requires_grad:
+            raise RuntimeError(
+                "backward: this tensor does not require grad and has no graph "
+                "(was it computed under no_grad, or from tensors without requires_grad=True?)"
+            )
+        if gradient is None:
+            if self.data.size != 1:
+                raise RuntimeError(
+                    f"backward: gradient can be implied only for a scalar output, but this "
+                    f"tensor has shape {tuple(self.shape)}; pass gradient= of that shape"
+                )
+            grad = array_module(self.data).ones_like(self.data)
+        else:
+            grad = _to_array(gradient, self.dtype, self.device)
+            if grad.shape != self.shape:
+                raise ValueError(
+                    f"backward: gradient has shape {tuple(grad.shape)}, "
+                    f"but the tensor has shape {tuple(self.shape)}"
+                )
+        autograd.run_backward(self, grad, retain_graph=retain_graph)
+
+    def _accumulate_grad(self, grad):
+        if grad.dtype != self.dtype:
+            grad = grad.astype(self.dtype)
+        if self.grad is None:
+            # a copy: the incoming array may be a read-only broadcast view or shared
+            self.grad = Tensor._make(array_module(grad).array(grad, copy=True))
+        else:
+            self.grad.data += grad
+
+    def retain_grad(self):
+        """Keep `.grad` on this non-leaf tensor too (leaves always keep theirs)."""
+        self._retains_grad = True
+        return self
+
+    def requires_grad_(self, requires_grad=True):
+        if requires_grad:
+            _check_can_require_grad(self.dtype, "requires_grad_")
+        self.requires_grad = requires_grad
+        return self
+
+    def detach(self):
+        """The same numbers, cut from the graph (shares memory, like PyTorch)."""
+        return Tensor._make(self.data)
+
+    def zero_(self):
+        self.data[...] = 0
+        return self
+
+    def fill_(self, value):
+        self.data[...] = value
+        return self
+
+    def copy_(self, source):
+        self.data[...] = _to_array(source, self.dtype, self.device)
+        return self
+
+    def clone(self):
+        return ops.movement.clone(self)
+
+    # ---- dtype and device ----------------------------------------------------------------
+    def to(self, *args, dtype=None, device=None):
+        """`t.to('cuda')`, `t.to(mg.float16)`, `t.to(device=..., dtype=...)`."""
+        for arg in args:
+            if isinstance(arg, str) and arg.split(":")[0] in ("cpu", "cuda"):
+                device = arg
+            else:
+                dtype = arg
+        out = self
+        if dtype is not None and dtypes.as_dtype(dtype) != self.dtype:
+            out = ops.elementwise.cast(out, dtypes.as_dtype(dtype))
+        if device is not None and normalize_device(device) != out.device:
+            out = ops.movement.to_device(out, normalize_device(device))
+        return out
+
+    def cpu(self):
+        return self.to("cpu")
+
+    def cuda(self):
+        return self.to("cuda")
+
+    def float(self):
+        return self.to(dtypes.float32)
+
+    def double(self):
+        return self.to(dtypes.float64)
+
+    def half(self):
+        return self.to(dtypes.float16)
+
+    def long(self):
+        return self.to(dtypes.int64)
+
+    def int(self):
+        return self.to(dtypes.int32)
+
+    def bool(self):
+        return self.to(dtypes.bool_)
+
+    def type(self, dtype):
+        return self.to(dtype)
+
+    # ---- arithmetic (ops/elementwise.py) -------------------------------------------------
+    def __add__(self, other):
+        return ops.elementwise.add(self, other)
+
+    def __radd__(self, other):
+        return ops.elementwise.add(other, self)
+
+    def __sub__(self, other):
+        return ops.elementwise.sub(self, other)
+
+    def __rsub__(self, other):
+        return ops.elementwise.sub(other, self)
+
+    def __mul__(self, other):
+        return ops.elementwise.mul(self, other)
+
+    def __rmul__(self, other):
+        return ops.elementwise.mul(other, self)
+
+    def __truediv__(self, other):
+        return ops.elementwise.div(self, other)
+
+    def __rtruediv__(self, other):
+        return ops.elementwise.div(other, self)
+
+    def __pow__(self, other):
+        return ops.elementwise.pow(self, other)
+
+    def __rpow__(self, other):
+        return ops.elementwise.pow(other, self)
+
+    def __neg__(self):
+        return ops.elementwise.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __matmul__(self, other):
+        return ops.matmul.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return ops.matmul.matmul(other, self)
+
+    # in-place arithmetic changes the numbers without recording a graph: it is for
+    # optimizer updates under no_grad and for tensors that need no gradient
+    def _in_place(self, op_name, other, array_op):
+        from minigrad.autograd import is_grad_enabled
+
+        if self.requires_grad and is_grad_enabled():
+            raise RuntimeError(
+                f"{op_name}: in-place change of a tensor that requires grad; "
+                "wrap it in `with mg.no_grad():` (as an optimizer step does)"
+            )
+        value = other.data if isinstance(other, Tensor) else other
+        array_op(self.data, value, out=self.data, casting="same_kind")
+        return self
+
+    def __iadd__(self, other):
+        return self._in_place("+=", other, np.add)
+
+    def __isub__(self, other):
+        return self._in_place("-=", other, np.subtract)
+
+    def __imul__(self, other):
+        return self._in_place("*=", other, np.multiply)
+
+    def __itruediv__(self, other):
+        return self._in_place("/=", other, np.true_divide)
+
+    def add(self, other):
+        return self + other
+
+    def sub(self, other):
+        return self - other
+
+    def mul(self, other):
+        return self * other
+
+    def div(self, other):
+        return self / other
+
+    def neg(self):
+        return -self
+
+    def exp(self):
+        return ops.elementwise.exp(self)
+
+    def log(self):
+        return ops.elementwise.log(self)
+
+    def sqrt(self):
+        return ops.elementwise.sqrt(self)
+
+    def tanh(self):
+        return ops.elementwise.tanh(self)
+
+    def sigmoid(self):
+        return ops.elementwise.sigmoid(self)
+
+    def relu(self):
+        return ops.elementwise.relu(self)
+
+    def abs(self):
+        return ops.elementwise.abs(self)
+
+    def clamp(self, min=None, max=None):
+        return ops.elementwise.clamp(self, min, max)
+
+    clip = clamp
+
+    def maximum(self, other):
+        return ops.elementwise.maximum(self, other)
+
+    def minimum(self, other):
+        return ops.elementwise.minimum(self, other)
+
+    def matmul(self, other):
+        return self @ other
+
+    # ---- comparisons: bool tensors, no gradient ------------------------------------------
+    def __eq__(self, other):
+        return ops.elementwise.compare("eq", self, other)
+
+    def __ne__(self, other):
+        return ops.elementwise.compare("ne", self, other)
+
+    def __lt__(self, other):
+        return ops.elementwise.compare("lt", self, other)
+
+    def __le__(self, other):
+        return ops.elementwise.compare("le", self, other)
+
+    def __gt__(self, other):
+        return ops.elementwise.compare("gt", self, other)
+
+    def __ge__(self, other):
+        return ops.elementwise.compare("ge", self, other)
+
+    def __invert__(self):
+        return ops.elementwise.logical_not(self)
+
+    def __and__(self, other):
+        return ops.elementwise.compare("and", self, other)
+
+    def __or__(self, other):
+        return ops.elementwise.compare("or", self, other)
+
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+
+    # ---- reductions (ops/reduce.py) ------------------------------------------------------
+    def sum(self, dim=None, keepdim=False):
+        return ops.reduce.sum(self, dim, keepdim)
+
+    def mean(self, dim=None, keepdim=False):
+        return ops.reduce.mean(self, dim, keepdim)
+
+    def max(self, dim=None, keepdim=False):
+        return ops.reduce.max(self, dim, keepdim)
+
+    def min(self, dim=None, keepdim=False):
+        return ops.reduce.min(self, dim, keepdim)
+
+    def amax(self, dim=None, keepdim=False):
+        return ops.reduce.amax(self, dim, keepdim)
+
+    def amin(self, dim=None, keepdim=False):
+        return ops.reduce.amin(self, dim, keepdim)
+
+    def argmax(self, dim=None, keepdim=False):
+        return ops.reduce.argmax(self, dim, keepdim)
+
+    def argmin(self, dim=None, keepdim=False):
+        return ops.reduce.argmin(self, dim, keepdim)
+
+    def var(self, dim=None, keepdim=False, correction=1, unbiased=None):
+        return ops.reduce.var(self, dim, keepdim, correction, unbiased)
+
+    def std(self, dim=None, keepdim=False, correction=1, unbiased=None):
+        return ops.reduce.std(self, dim, keepdim, correction, unbiased)
+
+    def logsumexp(self, dim, keepdim=False):
+        return ops.reduce.logsumexp(self, dim, keepdim)
+
+    def softmax(self, dim):
+        return ops.softmax.softmax(self, dim)
+
+    def log_softmax(self, dim):
+        return ops.softmax.log_softmax(self, dim)
+
+    # ---- shape (ops/movement.py) ---------------------------------------------------------
+    def reshape(self, *shape):
+        return ops.movement.reshape(self, *shape)
+
+    view = reshape
+
+    def permute(self, *dims):
+        return ops.movement.permute(self, *dims)
+
+    def transpose(self, dim0, dim1):
+        return ops.movement.transpose(self, dim0, dim1)
+
+    @property
+    def T(self):
+        return ops.movement.permute(self, *reversed(range(self.ndim)))
+
+    @property
+    def mT(self):
+        return ops.movement.transpose(self, -2, -1)
+
+    def squeeze(self, dim=None):
+        return ops.movement.squeeze(self, dim)
+
+    def unsqueeze(self, dim):
+        return ops.movement.unsqueeze(self, dim)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        return ops.movement.flatten(self, start_dim, end_dim)
+
+    def expand(self, *shape):
+        return ops.movement.expand(self, *shape)
+
+    def expand_as(self, other):
+        return ops.movement.expand(self, *other.shape)
+
+    def view_as(self, other):
+        return ops.movement.reshape(self, *other.shape)
+
+    def contiguous(self):
+        return self
+
+    def __getitem__(self, index):
+        return ops.movement.getitem(self, index)
+
+    def __setitem__(self, index, value):
+        from minigrad.autograd import is_grad_enabled
+
+        if self.requires_grad and is_grad_enabled():
+            raise RuntimeError(
+                "__setitem__: in-place assignment into a tensor that requires grad; "
+                "use mg.where or do it under `with mg.no_grad():`"
+            )
+        index = ops.movement.index_arrays(index)
+        self.data[index] = value.data if isinstance(value, Tensor) else value
+
+
+from minigrad import ops  # noqa: E402  (ops build Tensors, so they load after the class)
