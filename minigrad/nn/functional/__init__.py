@@ -10,3 +10,4 @@ from minigrad.nn.functional.activation import (  # noqa: F401
     tanh,
 )
 from minigrad.ops.movement import pad  # noqa: F401
+from minigrad.ops.attention import scaled_dot_product_attention  # noqa: F401
