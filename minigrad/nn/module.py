@@ -43,12 +43,27 @@ class Module:
         object.__setattr__(self, "_non_persistent", set())
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "training", True)
+        object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args, **kwargs):
+        for hook in self._forward_pre_hooks.values():
+            hook(self, args)
         return self.forward(*args, **kwargs)
+
+    def register_forward_pre_hook(self, hook):
+        """Call `hook(module, args)` before every forward (pruning re-applies its mask here).
+
+        Returns a key; `remove_forward_pre_hook(key)` takes the hook off again.
+        """
+        key = max(self._forward_pre_hooks, default=-1) + 1
+        self._forward_pre_hooks[key] = hook
+        return key
+
+    def remove_forward_pre_hook(self, key):
+        del self._forward_pre_hooks[key]
 
     # ---- registration -------------------------------------------------------------------
     def __setattr__(self, name, value):
