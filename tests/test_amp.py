@@ -1,0 +1,96 @@
+"""GradScaler and MasterWeights: the unscaled gradient is the true gradient (checked by finite
+differences), overflowing steps are skipped and back off the scale, float32 masters keep
+updates that float16 would lose."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import minigrad as mg
+from minigrad import nn
+from minigrad.amp import GradScaler, MasterWeights
+from minigrad.gradcheck import _numeric_gradient
+
+
+class PlainSGD:
+    """The smallest optimizer the scaler can drive: param_groups and step()."""
+
+    def __init__(self, params, lr):
+        self.param_groups = [{"params": list(params), "lr": lr}]
+        self.steps = 0
+
+    def step(self):
+        self.steps += 1
+        with mg.no_grad():
+            for p in self.param_groups[0]["params"]:
+                p -= self.param_groups[0]["lr"] * p.grad
+
+
+def loss_of(w, x):
+    return ((x @ w).tanh() ** 2).sum()
+
+
+@given(st.integers(0, 10_000), st.sampled_from([1.0, 2.0**10, 2.0**16]))
+def test_unscaled_gradient_matches_finite_differences_of_the_unscaled_loss(seed, scale):
+    mg.manual_seed(seed)
+    w = nn.Parameter(mg.randn(3, 2, dtype=mg.float64))
+    x = mg.randn(4, 3, dtype=mg.float64)
+    scaler = GradScaler(init_scale=scale)
+    scaler.scale(loss_of(w, x).double()).backward()
+    scaler.unscale_(PlainSGD([w], lr=0.1))
+    numeric = _numeric_gradient(lambda: loss_of(w, x), w.data, 1e-6)
+    np.testing.assert_allclose(w.grad.numpy(), numeric, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered")
+def test_overflow_skips_the_step_and_halves_the_scale():
+    w = nn.Parameter(mg.ones(2, dtype=mg.float16))
+    opt = PlainSGD([w], lr=0.1)
+    scaler = GradScaler(init_scale=2.0**20)
+    scaler.scale((w * 1000.0).sum()).backward()  # 1000 · 2^20 is inf in float16
+    scaler.step(opt)
+    scaler.update()
+    assert opt.steps == 0 and scaler.skipped_steps == 1
+    assert scaler.get_scale() == 2.0**19
+    assert w.numpy().tolist() == [1.0, 1.0]
+
+
+def test_scale_grows_after_growth_interval_clean_steps():
+    w = nn.Parameter(mg.ones(2))
+    opt = PlainSGD([w], lr=0.01)
+    scaler = GradScaler(init_scale=4.0, growth_interval=3)
+    for _ in range(3):
+        w.grad = None
+        scaler.scale(w.sum()).backward()
+        scaler.step(opt)
+        scaler.update()
+    assert opt.steps == 3 and scaler.get_scale() == 8.0
+    np.testing.assert_allclose(w.numpy(), 1 - 3 * 0.01, rtol=1e-6)
+
+
+def test_master_weights_keep_updates_that_float16_would_lose():
+    layer = _OneWeight()
+    master = MasterWeights(layer)
+    p = next(iter(layer.parameters()))
+    assert p.dtype == mg.float16 and next(master.parameters()).dtype == mg.float32
+    with mg.no_grad():
+        p.data[...] = 1.0
+        for m in master.parameters():
+            m.data[...] = 1.0
+    opt = PlainSGD(master.parameters(), lr=1.0)
+    for _ in range(10):
+        for q in layer.parameters():
+            q.grad = mg.full(q.shape, -1e-4, dtype=mg.float16)
+        master.copy_grads_from_model()
+        opt.step()
+        master.copy_to_model()
+    # 1 + 1e-4 rounds back to 1 in float16, but ten steps add up to 1.001 in float32
+    assert abs(next(master.parameters()).numpy().ravel()[0] - 1.001) < 1e-6
+    assert np.float16(1) + np.float16(1e-4) == np.float16(1)
+
+
+class _OneWeight(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.weight = nn.Parameter(mg.ones(1, 1))
