@@ -14,6 +14,7 @@ Names and arguments follow torchvision.transforms.
 """
 
 import math
+import numbers
 
 import numpy as np
 
@@ -48,7 +49,7 @@ def _pair(op, value):
 
 def _range(op, name, value, center):
     """A number v as the interval (center - v, center + v); a (low, high) pair as itself."""
-    if isinstance(value, (int, float)):
+    if isinstance(value, numbers.Real):
         if value < 0:
             raise ValueError(f"{op}: {name} must be non-negative, got {value}")
         return center - value, center + value
