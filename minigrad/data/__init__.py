@@ -1,0 +1,30 @@
+"""`minigrad.data`: datasets, loaders, augmentation and cleaning, as in `torch.utils.data`.
+
+    dataset.py     Dataset, TensorDataset, Subset, random_split, TransformedDataset
+    loader.py      DataLoader: shuffled mini-batches, moved to the device
+    collate.py     default_collate: a list of samples -> one batch of tensors
+    split.py       train / validation / test splits (optionally stratified)
+    transforms.py  augmentation on numpy images: crop, flip, rotation, jitter, noise
+    cleaning.py    missing values, outliers, min-max and z-score normalisation
+"""
+
+from minigrad.data import transforms  # noqa: F401
+from minigrad.data.cleaning import (  # noqa: F401
+    MinMaxScaler,
+    StandardScaler,
+    fill_missing,
+    iqr_outliers,
+    min_max_normalize,
+    z_score_normalize,
+    zscore_outliers,
+)
+from minigrad.data.collate import default_collate  # noqa: F401
+from minigrad.data.dataset import (  # noqa: F401
+    Dataset,
+    Subset,
+    TensorDataset,
+    TransformedDataset,
+    random_split,
+)
+from minigrad.data.loader import DataLoader  # noqa: F401
+from minigrad.data.split import split_indices, split_lengths, train_val_test_split  # noqa: F401
