@@ -19,7 +19,7 @@ from minigrad.autograd import Function
 
 
 class Normalize(Function):
-    """x̂ = (x - μ) / √(σ² + ε) over `axes`;  dx = (g - mean(g) - x̂·mean(g·x̂)) / √(σ² + ε)."""
+    """x̂ = (x - μ) / √(σ² + ε) over `axes`;  dx = (g - mean(g) - x̂·mean(g·x̂)) / √(σ²+ε)."""
 
     def forward(self, x, axes, eps):
         self.axes = axes

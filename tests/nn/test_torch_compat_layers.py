@@ -15,6 +15,7 @@ import minigrad.nn as nn
 
 FIXTURES = np.load(os.path.join(os.path.dirname(__file__), "..", "fixtures", "torch_layers.npz"))
 TOLERANCE = dict(rtol=1e-5, atol=1e-5)
+BATCH_NORM_CASES = [("batch_norm1d", nn.BatchNorm1d), ("batch_norm2d", nn.BatchNorm2d)]
 
 
 def case(name):
@@ -53,7 +54,7 @@ def test_linear_matches_pytorch():
     assert_outputs_and_gradients_match(layer, arrays, {"input": x}, {"output": layer(x)})
 
 
-@pytest.mark.parametrize("name, layer_type", [("batch_norm1d", nn.BatchNorm1d), ("batch_norm2d", nn.BatchNorm2d)])
+@pytest.mark.parametrize("name, layer_type", BATCH_NORM_CASES)
 def test_batch_norm_training_step_and_running_stats_match_pytorch(name, layer_type):
     arrays = case(name)
     layer = loaded(layer_type(3), arrays)
@@ -65,7 +66,7 @@ def test_batch_norm_training_step_and_running_stats_match_pytorch(name, layer_ty
         )
 
 
-@pytest.mark.parametrize("name, layer_type", [("batch_norm1d", nn.BatchNorm1d), ("batch_norm2d", nn.BatchNorm2d)])
+@pytest.mark.parametrize("name, layer_type", BATCH_NORM_CASES)
 def test_batch_norm_eval_matches_pytorch(name, layer_type):
     arrays = case(name)
     layer = loaded(layer_type(3), arrays, state="after/").eval()
@@ -97,7 +98,8 @@ def test_embedding_with_padding_matches_pytorch():
 def test_lstm_matches_pytorch(name, make_layer):
     arrays = case(name)
     layer = loaded(make_layer(), arrays)
-    inputs = {k: mg.tensor(arrays[k], requires_grad=True) for k in ("input", "h_0", "c_0") if k in arrays}
+    given = [k for k in ("input", "h_0", "c_0") if k in arrays]
+    inputs = {k: mg.tensor(arrays[k], requires_grad=True) for k in given}
     hx = (inputs["h_0"], inputs["c_0"]) if "h_0" in inputs else None
     output, (h_n, c_n) = layer(inputs["input"], hx)
     outputs = {"output": output, "output_h_n": h_n, "output_c_n": c_n}
