@@ -1,5 +1,20 @@
 """`minigrad.nn`: layers and the functional API, named as in `torch.nn`."""
 
-from minigrad.nn import functional  # noqa: F401
+from minigrad.nn import functional, init  # noqa: F401
+from minigrad.nn.activation import (  # noqa: F401
+    GELU,
+    LeakyReLU,
+    LogSoftmax,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Tanh,
+)
 from minigrad.nn.containers import ModuleList, Sequential  # noqa: F401
+from minigrad.nn.dropout import Dropout  # noqa: F401
+from minigrad.nn.flatten import Flatten  # noqa: F401
+from minigrad.nn.linear import Identity, Linear  # noqa: F401
 from minigrad.nn.module import Module, Parameter  # noqa: F401
+from minigrad.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm  # noqa: F401
+from minigrad.nn.rnn import LSTM  # noqa: F401
+from minigrad.nn.sparse import Embedding  # noqa: F401

@@ -9,5 +9,9 @@ from minigrad.nn.functional.activation import (  # noqa: F401
     softmax,
     tanh,
 )
+from minigrad.nn.functional.dropout import dropout  # noqa: F401
+from minigrad.nn.functional.linear import linear  # noqa: F401
+from minigrad.nn.functional.normalization import batch_norm, layer_norm  # noqa: F401
+from minigrad.nn.functional.sparse import embedding  # noqa: F401
 from minigrad.ops.movement import pad  # noqa: F401
 from minigrad.ops.attention import scaled_dot_product_attention  # noqa: F401

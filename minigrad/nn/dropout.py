@@ -1,0 +1,21 @@
+"""`Dropout`: a regulariser that zeroes random elements while training (see `F.dropout`)."""
+
+from minigrad.nn import functional as F
+from minigrad.nn.functional.dropout import check_probability
+from minigrad.nn.module import Module
+
+
+class Dropout(Module):
+    """Zeroes each element with probability p in training mode (scaling the rest by
+    1/(1-p)); the identity in eval mode (`model.eval()`)."""
+
+    def __init__(self, p=0.5, inplace=False):
+        super().__init__()
+        check_probability("Dropout", p)
+        self.p, self.inplace = p, inplace
+
+    def forward(self, input):
+        return F.dropout(input, self.p, self.training)
+
+    def extra_repr(self):
+        return f"p={self.p}, inplace={self.inplace}"

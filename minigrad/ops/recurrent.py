@@ -1,0 +1,91 @@
+"""The LSTM recurrence over a whole sequence, with backpropagation through time written out.
+
+One LSTM step (gate order i, f, g, o, as in PyTorch's weights), for hidden size H:
+
+    a_t = p_t + h_{t-1} W_hhᵀ                  p_t = x_t W_ihᵀ + b_ih + b_hh, shape (N, 4H)
+    i = σ(a_i)   f = σ(a_f)   g = tanh(a_g)   o = σ(a_o)        (the four H-wide slices of a_t)
+    c_t = f ⊙ c_{t-1} + i ⊙ g                  the cell: forget some, write some
+    h_t = o ⊙ tanh(c_t)                        the output: read some
+
+p_t does not depend on the recurrence, so the caller computes it for all steps with one
+matmul (and its gradient is ordinary matmul backward). This op runs the loop over t.
+
+Why one fused op rather than a graph of matmul, slice, sigmoid, tanh and mul per step: that
+graph has a dozen nodes per time step, each slice's backward allocates a full-size zero
+array, and Python overhead dominates on small hidden sizes. Written as one loop forward and
+one loop backward, the gradient flow through time is also there to read:
+
+    dh_t = g_h[t] + (da_{t+1}) W_hh            from the output at t and from step t+1
+    dc_t = g_c[t] + dc_{t+1} ⊙ f_{t+1} + dh_t ⊙ o ⊙ (1 - tanh²c_t)
+    da_i = dc_t ⊙ g ⊙ i(1-i)      da_f = dc_t ⊙ c_{t-1} ⊙ f(1-f)
+    da_g = dc_t ⊙ i ⊙ (1-g²)      da_o = dh_t ⊙ tanh(c_t) ⊙ o(1-o)
+    dW_hh = Σ_t da_tᵀ h_{t-1}      dp_t = da_t      dh_0, dc_0 = what flows out of step 1
+"""
+
+from minigrad.autograd import Function
+from minigrad.backend import array_module
+
+
+def _sigmoid(a):
+    """σ(a) = (1 + tanh(a/2)) / 2: the same function, and tanh never overflows."""
+    return 0.5 * (1 + array_module(a).tanh(0.5 * a))
+
+
+def _split_gates(gates):
+    """The i, f, g, o slices (views) of an (N, 4H) array."""
+    hidden = gates.shape[-1] // 4
+    return tuple(gates[:, k * hidden : (k + 1) * hidden] for k in range(4))
+
+
+class LSTMRecurrence(Function):
+    """Every (h_t, c_t) from x_proj (L, N, 4H), h0, c0 (N, H) and w_hh (4H, H).
+
+    Returns an array (2, L, N, H): [0] holds h_1..h_L, [1] holds c_1..c_L.
+    """
+
+    def forward(self, x_proj, h0, c0, w_hh):
+        xp = array_module(x_proj)
+        steps, batch, hidden = x_proj.shape[0], x_proj.shape[1], w_hh.shape[1]
+        self.h0, self.c0, self.w_hh = h0, c0, w_hh
+        self.gates = xp.empty_like(x_proj)  # i, f, g, o after their nonlinearities
+        self.states = xp.empty((2, steps, batch, hidden), dtype=x_proj.dtype)
+        h, c = h0, c0
+        for t in range(steps):
+            a = x_proj[t] + h @ w_hh.T
+            gates = self.gates[t]
+            gates[:, : 2 * hidden] = _sigmoid(a[:, : 2 * hidden])
+            gates[:, 2 * hidden : 3 * hidden] = xp.tanh(a[:, 2 * hidden : 3 * hidden])
+            gates[:, 3 * hidden :] = _sigmoid(a[:, 3 * hidden :])
+            i, f, g, o = _split_gates(gates)
+            c = f * c + i * g
+            h = o * xp.tanh(c)
+            self.states[0, t], self.states[1, t] = h, c
+        return self.states
+
+    def backward(self, grad):
+        xp = array_module(grad)
+        hs, cs = self.states
+        tanh_cs = xp.tanh(cs)
+        d_proj = xp.empty_like(self.gates)
+        dh, dc = xp.zeros_like(self.h0), xp.zeros_like(self.c0)
+        for t in reversed(range(len(cs))):
+            i, f, g, o = _split_gates(self.gates[t])
+            c_prev = cs[t - 1] if t > 0 else self.c0
+            dh = dh + grad[0, t]
+            dc = dc + grad[1, t] + dh * o * (1 - tanh_cs[t] ** 2)
+            da_i, da_f, da_g, da_o = _split_gates(d_proj[t])
+            da_i[...] = dc * g * i * (1 - i)
+            da_f[...] = dc * c_prev * f * (1 - f)
+            da_g[...] = dc * i * (1 - g * g)
+            da_o[...] = dh * tanh_cs[t] * o * (1 - o)
+            dc = dc * f
+            dh = d_proj[t] @ self.w_hh
+        h_prev = xp.concatenate([self.h0[None], hs[:-1]])
+        hidden = self.w_hh.shape[1]
+        d_w_hh = d_proj.reshape(-1, 4 * hidden).T @ h_prev.reshape(-1, hidden)
+        return d_proj, dh, dc, d_w_hh
+
+
+def lstm_recurrence(x_proj, h0, c0, w_hh):
+    """Tensor (2, L, N, H) of every h_t ([0]) and c_t ([1]); see the module docstring."""
+    return LSTMRecurrence.apply(x_proj, h0, c0, w_hh)
