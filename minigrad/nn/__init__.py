@@ -18,3 +18,10 @@ from minigrad.nn.module import Module, Parameter  # noqa: F401
 from minigrad.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm  # noqa: F401
 from minigrad.nn.rnn import LSTM  # noqa: F401
 from minigrad.nn.sparse import Embedding  # noqa: F401
+from minigrad.nn.attention import MultiheadAttention  # noqa: F401
+from minigrad.nn.transformer import (  # noqa: F401
+    LearnedPositionalEmbedding,
+    SinusoidalPositionalEncoding,
+    TransformerEncoder,
+    TransformerEncoderLayer,
+)
