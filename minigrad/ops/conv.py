@@ -1,0 +1,166 @@
+"""2-D convolution (PyTorch's conv2d: really a cross-correlation, the kernel is not flipped).
+
+The three array-level steps — forward, gradient of the input, gradient of the weight — are
+plain functions on raw numpy/CuPy arrays (`conv2d_forward`, `conv2d_grad_input`,
+`conv2d_grad_weight`), so a GPU kernel can replace any one of them without touching the
+autograd `Function` or the argument checks. Padding arrives as ((top, bottom), (left, right)).
+"""
+
+from minigrad.autograd import Function
+from minigrad.backend import array_module
+from minigrad.checks import check_floating
+from minigrad.ops.im2col import col2im, crop_images, im2col, pad_images
+from minigrad.ops.window_args import check_image_batch, check_windows_fit, pair, symmetric_padding
+
+
+class Conv2d(Function):
+    """y = W ⋆ x + b, computed as one matrix product per group of channels.
+
+    Element by element (the seed's y_ij = Σ_m Σ_n x(m+i−1, n+j−1)·w_mn + b, with channels,
+    stride s, dilation d and groups added; x_pad is x with its zero padding):
+
+        y[n, o, i, j] = b[o] + Σ_{c, a, e} w[o, c, a, e] · x_pad[n, g·C_g + c, i·s_h + a·d_h,
+                                                                   j·s_w + e·d_w]
+
+    where g = o // O_g is the group of output channel o (C_g, O_g: channels per group).
+    im2col turns every window of x_pad into a column: cols_g has K = C_g·kH·kW rows and one
+    column per output pixel (n, i, j). With W_g the group's weights as an O_g × K matrix:
+
+        forward    Y_g = W_g · cols_g + b
+        backward   dW_g = G_g · cols_gᵀ       (G_g: the output gradient, O_g × N·H_out·W_out)
+                   dcols_g = W_gᵀ · G_g,  dx = col2im(dcols) without the padding
+                   db[o] = Σ_{n, i, j} g[n, o, i, j]
+
+    col2im sums the columns back into the image; where windows overlap, a pixel collects the
+    gradient of every window that read it.
+    """
+
+    def forward(self, x, w, b=None, *, stride, padding, dilation, groups):
+        self.x, self.w, self.has_bias = x, w, b is not None
+        self.geometry = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+        return conv2d_forward(x, w, b, **self.geometry)
+
+    def backward(self, g):
+        x, w, geometry = self.x, self.w, self.geometry
+        dx = conv2d_grad_input(g, w, x.shape, **geometry) if self.needs_input_grad[0] else None
+        dw = conv2d_grad_weight(g, x, w.shape, **geometry) if self.needs_input_grad[1] else None
+        if not self.has_bias:
+            return dx, dw
+        db = g.sum(axis=(0, 2, 3)) if self.needs_input_grad[2] else None
+        return dx, dw, db
+
+
+def conv2d_forward(x, w, b, stride, padding, dilation, groups):
+    """x (N, C, H, W), w (O, C/groups, kH, kW), b (O,) or None -> y (N, O, H_out, W_out)."""
+    out_channels, kernel_size = w.shape[0], w.shape[2:]
+    cols = im2col(pad_images(x, padding), kernel_size, stride, dilation, groups)
+    _, k, n, h_out, w_out = cols.shape
+    y = _weight_matrices(w, groups) @ cols.reshape(groups, k, n * h_out * w_out)
+    y = y.reshape(out_channels, n, h_out, w_out)
+    if b is not None:
+        y += b.reshape(out_channels, 1, 1, 1)
+    return array_module(y).ascontiguousarray(y.transpose(1, 0, 2, 3))
+
+
+def conv2d_grad_input(g, w, input_shape, stride, padding, dilation, groups):
+    """dL/dx (input_shape) from g = dL/dy (N, O, H_out, W_out): col2im(Wᵀ · G)."""
+    n, c, h, width = input_shape
+    (top, bottom), (left, right) = padding
+    d_cols = _weight_matrices(w, groups).transpose(0, 2, 1) @ _grad_rows(g, groups)
+    d_cols = d_cols.reshape(groups, d_cols.shape[1], n, *g.shape[2:])
+    padded_shape = (n, c, top + h + bottom, left + width + right)
+    dx_padded = col2im(d_cols, padded_shape, w.shape[2:], stride, dilation)
+    return crop_images(dx_padded, padding)
+
+
+def conv2d_grad_weight(g, x, weight_shape, stride, padding, dilation, groups):
+    """dL/dw (weight_shape) from g = dL/dy and the input x: G · colsᵀ, one product per group."""
+    cols = im2col(pad_images(x, padding), weight_shape[2:], stride, dilation, groups)
+    cols = cols.reshape(groups, cols.shape[1], -1)
+    return (_grad_rows(g, groups) @ cols.transpose(0, 2, 1)).reshape(weight_shape)
+
+
+def _weight_matrices(w, groups):
+    """w (O, C_g, kH, kW) as one O_g × (C_g·kH·kW) matrix per group."""
+    return w.reshape(groups, w.shape[0] // groups, -1)
+
+
+def _grad_rows(g, groups):
+    """g (N, O, H_out, W_out) as one O_g × (N·H_out·W_out) matrix per group (matches im2col)."""
+    n, out_channels = g.shape[:2]
+    return g.transpose(1, 0, 2, 3).reshape(groups, out_channels // groups, -1)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """torch.nn.functional.conv2d: input (N, C_in, H, W), weight (C_out, C_in/groups, kH, kW).
+
+    `stride`, `dilation` and `padding` are ints or (h, w) pairs; padding may also be 'valid'
+    (none) or 'same' (output as large as the input; stride 1 only, as in PyTorch).
+    """
+    op = "conv2d"
+    check_image_batch(op, input)
+    check_floating(op, input)
+    _check_weight_and_bias(input, weight, bias, groups)
+    kernel_size = tuple(weight.shape[2:])
+    stride, dilation = pair(op, "stride", stride), pair(op, "dilation", dilation)
+    padding = conv_padding(padding, kernel_size, stride, dilation)
+    check_windows_fit(op, input.shape, kernel_size, padding, dilation)
+    options = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+    tensors = (input, weight) if bias is None else (input, weight, bias)
+    return Conv2d.apply(*tensors, **options)
+
+
+def conv_padding(padding, kernel_size, stride, dilation):
+    """conv2d's `padding` argument as ((top, bottom), (left, right))."""
+    if padding == "valid":
+        return (0, 0), (0, 0)
+    if padding == "same":
+        if stride != (1, 1):
+            raise ValueError(
+                f"conv2d: padding='same' needs stride 1 (as in PyTorch), got stride {stride}"
+            )
+        return tuple(_same_padding(k, d) for k, d in zip(kernel_size, dilation))
+    if isinstance(padding, str):
+        raise ValueError(
+            f"conv2d: padding must be 'same', 'valid', an int or a pair, got {padding!r}"
+        )
+    return symmetric_padding("conv2d", padding)
+
+
+def _same_padding(kernel, dilation):
+    """Pads that keep the size: a window spans d·(k−1)+1 pixels, so d·(k−1) pads in all.
+    An odd total puts the extra pixel after (bottom/right), as PyTorch does."""
+    total = dilation * (kernel - 1)
+    return total // 2, total - total // 2
+
+
+def _check_weight_and_bias(input, weight, bias, groups):
+    if weight.ndim != 4:
+        raise ValueError(
+            "conv2d: weight must be 4-D (C_out, C_in/groups, kH, kW), got shape "
+            f"{tuple(weight.shape)}"
+        )
+    if weight.dtype != input.dtype:
+        raise TypeError(
+            f"conv2d: input dtype {input.dtype} and weight dtype {weight.dtype} differ"
+        )
+    if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
+        raise ValueError(f"conv2d: groups must be a positive int, got {groups!r}")
+    in_channels, out_channels = input.shape[1], weight.shape[0]
+    if in_channels % groups or out_channels % groups:
+        raise ValueError(
+            f"conv2d: groups={groups} must divide both the input channels ({in_channels}, input "
+            f"shape {tuple(input.shape)}) and the output channels ({out_channels}, weight shape "
+            f"{tuple(weight.shape)})"
+        )
+    if in_channels != weight.shape[1] * groups:
+        raise ValueError(
+            f"conv2d: input of shape {tuple(input.shape)} has {in_channels} channels, but weight "
+            f"of shape {tuple(weight.shape)} with groups={groups} expects "
+            f"{weight.shape[1] * groups} (C_in/groups = {weight.shape[1]})"
+        )
+    if bias is not None and tuple(bias.shape) != (out_channels,):
+        raise ValueError(
+            f"conv2d: bias must have shape ({out_channels},) to match weight of shape "
+            f"{tuple(weight.shape)}, got {tuple(bias.shape)}"
+        )
