@@ -6,8 +6,6 @@ error that names the op and the shapes, before numpy fails somewhere inside the 
 
 import numpy as np
 
-from minigrad.ops.im2col import windows_along
-
 
 def pair(op, name, value, minimum=1):
     """An int or a pair of ints (each >= minimum) as a (height, width) tuple."""
@@ -50,10 +48,3 @@ def check_windows_fit(op, shape, kernel_size, padding, dilation=(1, 1)):
             f"({padded[0]}x{padded[1]}) of an input with shape {tuple(shape)}"
         )
 
-
-def output_hw(shape, kernel_size, stride, padding, dilation=(1, 1)):
-    """(H_out, W_out) of a sliding-window op on an input of `shape` (N, C, H, W)."""
-    return tuple(
-        windows_along(n + before + after, k, s, d)
-        for n, (before, after), k, s, d in zip(shape[2:], padding, kernel_size, stride, dilation)
-    )

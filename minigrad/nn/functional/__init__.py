@@ -9,4 +9,6 @@ from minigrad.nn.functional.activation import (  # noqa: F401
     softmax,
     tanh,
 )
+from minigrad.ops.conv import conv2d  # noqa: F401
 from minigrad.ops.movement import pad  # noqa: F401
+from minigrad.ops.pool import avg_pool2d, max_pool2d  # noqa: F401
