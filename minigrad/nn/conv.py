@@ -4,7 +4,7 @@ import math
 
 from minigrad import dtypes
 from minigrad.nn.module import Module, Parameter
-from minigrad.ops.conv import conv2d, conv_padding
+from minigrad.ops.conv import check_groups, conv2d, conv_padding
 from minigrad.ops.window_args import pair
 from minigrad.random import generator
 
@@ -32,13 +32,7 @@ class Conv2d(Module):
         padding_mode="zeros",
     ):
         super().__init__()
-        if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
-            raise ValueError(f"Conv2d: groups must be a positive int, got {groups!r}")
-        if in_channels % groups or out_channels % groups:
-            raise ValueError(
-                f"Conv2d: in_channels ({in_channels}) and out_channels ({out_channels}) must "
-                f"both be divisible by groups ({groups})"
-            )
+        check_groups("Conv2d", groups, in_channels, out_channels)
         if padding_mode != "zeros":
             raise ValueError(
                 f"Conv2d: only padding_mode='zeros' is supported, got {padding_mode!r}"

@@ -144,15 +144,9 @@ def _check_weight_and_bias(input, weight, bias, groups):
         raise TypeError(
             f"conv2d: input dtype {input.dtype} and weight dtype {weight.dtype} differ"
         )
-    if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
-        raise ValueError(f"conv2d: groups must be a positive int, got {groups!r}")
     in_channels, out_channels = input.shape[1], weight.shape[0]
-    if in_channels % groups or out_channels % groups:
-        raise ValueError(
-            f"conv2d: groups={groups} must divide both the input channels ({in_channels}, input "
-            f"shape {tuple(input.shape)}) and the output channels ({out_channels}, weight shape "
-            f"{tuple(weight.shape)})"
-        )
+    shapes = f" (input shape {tuple(input.shape)}, weight shape {tuple(weight.shape)})"
+    check_groups("conv2d", groups, in_channels, out_channels, shapes)
     if in_channels != weight.shape[1] * groups:
         raise ValueError(
             f"conv2d: input of shape {tuple(input.shape)} has {in_channels} channels, but weight "
@@ -163,4 +157,15 @@ def _check_weight_and_bias(input, weight, bias, groups):
         raise ValueError(
             f"conv2d: bias must have shape ({out_channels},) to match weight of shape "
             f"{tuple(weight.shape)}, got {tuple(bias.shape)}"
+        )
+
+
+def check_groups(op, groups, in_channels, out_channels, context=""):
+    """groups splits the channels into independent convolutions: it must divide both counts."""
+    if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
+        raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
+    if in_channels % groups or out_channels % groups:
+        raise ValueError(
+            f"{op}: groups={groups} must divide both in_channels ({in_channels}) and "
+            f"out_channels ({out_channels}){context}"
         )

@@ -111,7 +111,7 @@ def test_layer_input_gradients_match_finite_differences(layer_and_input):
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(groups=3), r"in_channels \(4\) and out_channels \(6\) must both be divisible"),
+        (dict(groups=3), r"Conv2d: groups=3 must divide both in_channels \(4\) and out_channels"),
         (dict(padding_mode="reflect"), "only padding_mode='zeros' is supported"),
         (dict(stride=2, padding="same"), "padding='same' needs stride 1"),
     ],
