@@ -7,14 +7,13 @@ autograd `Function` or the argument checks. Padding arrives as ((top, bottom), (
 """
 
 from minigrad.autograd import Function
-from minigrad.backend import array_module
 from minigrad.checks import check_floating
-from minigrad.ops.im2col import col2im, crop_images, im2col, pad_images
+from minigrad.ops.im2col import col2im, crop_images, im2col, output_size, pad_images
 from minigrad.ops.window_args import check_image_batch, check_windows_fit, pair, symmetric_padding
 
 
 class Conv2d(Function):
-    """y = W ⋆ x + b, computed as one matrix product per group of channels.
+    """y = W ⋆ x + b, computed as matrix products over im2col's columns.
 
     Element by element (the seed's y_ij = Σ_m Σ_n x(m+i−1, n+j−1)·w_mn + b, with channels,
     stride s, dilation d and groups added; x_pad is x with its zero padding):
@@ -23,12 +22,13 @@ class Conv2d(Function):
                                                                    j·s_w + e·d_w]
 
     where g = o // O_g is the group of output channel o (C_g, O_g: channels per group).
-    im2col turns every window of x_pad into a column: cols_g has K = C_g·kH·kW rows and one
-    column per output pixel (n, i, j). With W_g the group's weights as an O_g × K matrix:
+    im2col turns every window of image n, group g into a column: cols_ng has K = C_g·kH·kW
+    rows and one column per output pixel (i, j). With W_g the group's weights as an O_g × K
+    matrix and G_ng the output gradient of image n, group g as an O_g × (H_out·W_out) matrix:
 
-        forward    Y_g = W_g · cols_g + b
-        backward   dW_g = G_g · cols_gᵀ       (G_g: the output gradient, O_g × N·H_out·W_out)
-                   dcols_g = W_gᵀ · G_g,  dx = col2im(dcols) without the padding
+        forward    Y_ng = W_g · cols_ng + b
+        backward   dW_g = Σ_n G_ng · cols_ngᵀ
+                   dcols_ng = W_gᵀ · G_ng,   dx = col2im(dcols) without the padding
                    db[o] = Σ_{n, i, j} g[n, o, i, j]
 
     col2im sums the columns back into the image; where windows overlap, a pixel collects the
@@ -52,32 +52,31 @@ class Conv2d(Function):
 
 def conv2d_forward(x, w, b, stride, padding, dilation, groups):
     """x (N, C, H, W), w (O, C/groups, kH, kW), b (O,) or None -> y (N, O, H_out, W_out)."""
-    out_channels, kernel_size = w.shape[0], w.shape[2:]
-    cols = im2col(pad_images(x, padding), kernel_size, stride, dilation, groups)
-    _, k, n, h_out, w_out = cols.shape
-    y = _weight_matrices(w, groups) @ cols.reshape(groups, k, n * h_out * w_out)
-    y = y.reshape(out_channels, n, h_out, w_out)
+    padded = pad_images(x, padding)
+    kernel_size = w.shape[2:]
+    cols = im2col(padded, kernel_size, stride, dilation, groups)
+    y = _weight_matrices(w, groups) @ cols  # (N, groups, O_g, H_out·W_out)
+    y = y.reshape(x.shape[0], w.shape[0], *output_size(padded.shape, kernel_size, stride, dilation))
     if b is not None:
-        y += b.reshape(out_channels, 1, 1, 1)
-    return array_module(y).ascontiguousarray(y.transpose(1, 0, 2, 3))
+        y += b.reshape(-1, 1, 1)
+    return y
 
 
 def conv2d_grad_input(g, w, input_shape, stride, padding, dilation, groups):
     """dL/dx (input_shape) from g = dL/dy (N, O, H_out, W_out): col2im(Wᵀ · G)."""
     n, c, h, width = input_shape
     (top, bottom), (left, right) = padding
-    d_cols = _weight_matrices(w, groups).transpose(0, 2, 1) @ _grad_rows(g, groups)
-    d_cols = d_cols.reshape(groups, d_cols.shape[1], n, *g.shape[2:])
+    d_cols = _weight_matrices(w, groups).transpose(0, 2, 1) @ _per_group(g, groups)
     padded_shape = (n, c, top + h + bottom, left + width + right)
     dx_padded = col2im(d_cols, padded_shape, w.shape[2:], stride, dilation)
     return crop_images(dx_padded, padding)
 
 
 def conv2d_grad_weight(g, x, weight_shape, stride, padding, dilation, groups):
-    """dL/dw (weight_shape) from g = dL/dy and the input x: G · colsᵀ, one product per group."""
+    """dL/dw (weight_shape) from g = dL/dy and the input x: Σ over images of G · colsᵀ."""
     cols = im2col(pad_images(x, padding), weight_shape[2:], stride, dilation, groups)
-    cols = cols.reshape(groups, cols.shape[1], -1)
-    return (_grad_rows(g, groups) @ cols.transpose(0, 2, 1)).reshape(weight_shape)
+    per_image = _per_group(g, groups) @ cols.transpose(0, 1, 3, 2)  # (N, groups, O_g, K)
+    return per_image.sum(axis=0).reshape(weight_shape)
 
 
 def _weight_matrices(w, groups):
@@ -85,10 +84,9 @@ def _weight_matrices(w, groups):
     return w.reshape(groups, w.shape[0] // groups, -1)
 
 
-def _grad_rows(g, groups):
-    """g (N, O, H_out, W_out) as one O_g × (N·H_out·W_out) matrix per group (matches im2col)."""
-    n, out_channels = g.shape[:2]
-    return g.transpose(1, 0, 2, 3).reshape(groups, out_channels // groups, -1)
+def _per_group(g, groups):
+    """g (N, O, H_out, W_out) as (N, groups, O_g, H_out·W_out), lined up with im2col's columns."""
+    return g.reshape(g.shape[0], groups, g.shape[1] // groups, -1)
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):

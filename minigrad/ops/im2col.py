@@ -24,10 +24,13 @@ import itertools
 from minigrad.backend import array_module
 
 
-def windows_along(size, kernel, stride, dilation):
-    """How many windows fit along a (padded) dim: (size - span) // stride + 1."""
-    span = dilation * (kernel - 1) + 1
-    return (size - span) // stride + 1
+def output_size(image_shape, kernel_size, stride, dilation):
+    """(H_out, W_out): how many windows fit down and across an (already padded) image.
+    A window spans d·(k−1)+1 pixels, so (size − span) // stride + 1 of them fit."""
+    return tuple(
+        (size - (d * (k - 1) + 1)) // s + 1
+        for size, k, s, d in zip(image_shape[2:], kernel_size, stride, dilation)
+    )
 
 
 def pad_images(x, padding, value=0.0):
@@ -52,8 +55,8 @@ def sliding_windows(x, kernel_size, stride, dilation):
     """A view (N, C, kH, kW, H_out, W_out) of x (N, C, H, W): [n, c, a, b, i, j] is
     x[n, c, i·s_h + a·d_h, j·s_w + b·d_w]. Never write to it: several entries share a pixel."""
     (kh, kw), (sh, sw), (dh, dw) = kernel_size, stride, dilation
-    n, c, h, w = x.shape
-    h_out, w_out = windows_along(h, kh, sh, dh), windows_along(w, kw, sw, dw)
+    n, c = x.shape[:2]
+    h_out, w_out = output_size(x.shape, kernel_size, stride, dilation)
     step_n, step_c, step_h, step_w = x.strides
     return array_module(x).lib.stride_tricks.as_strided(
         x,
@@ -76,18 +79,17 @@ def fold_windows(windows, image_shape, stride, dilation):
 
 
 def im2col(x, kernel_size, stride, dilation, groups=1):
-    """x (N, C, H, W) as columns (groups, C/groups·kH·kW, N, H_out, W_out): for each group of
-    channels, a matrix with one row per (channel, a, b) and one column per window (n, i, j)."""
+    """x (N, C, H, W) as columns (N, groups, C/groups·kH·kW, H_out·W_out): for each image and
+    group of channels, a matrix with one row per (channel, a, b) and one column per window."""
     windows = sliding_windows(x, kernel_size, stride, dilation)
     n, c, kh, kw, h_out, w_out = windows.shape
-    rows_first = windows.transpose(1, 2, 3, 0, 4, 5)  # (C, kH, kW, N, H_out, W_out)
-    return rows_first.reshape(groups, c // groups * kh * kw, n, h_out, w_out)
+    return windows.reshape(n, groups, c // groups * kh * kw, h_out * w_out)
 
 
 def col2im(cols, image_shape, kernel_size, stride, dilation):
-    """The adjoint of `im2col`: columns (groups, C/groups·kH·kW, N, H_out, W_out) summed back
+    """The adjoint of `im2col`: columns (N, groups, C/groups·kH·kW, H_out·W_out) summed back
     into an image of `image_shape` (N, C, H, W)."""
     n, c = image_shape[:2]
-    (kh, kw), (h_out, w_out) = kernel_size, cols.shape[-2:]
-    windows = cols.reshape(c, kh, kw, n, h_out, w_out).transpose(3, 0, 1, 2, 4, 5)
+    h_out, w_out = output_size(image_shape, kernel_size, stride, dilation)
+    windows = cols.reshape(n, c, *kernel_size, h_out, w_out)
     return fold_windows(windows, image_shape, stride, dilation)
