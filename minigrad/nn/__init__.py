@@ -10,15 +10,17 @@ from minigrad.nn.activation import (  # noqa: F401
     Softmax,
     Tanh,
 )
+from minigrad.nn.attention import MultiheadAttention  # noqa: F401
 from minigrad.nn.containers import ModuleList, Sequential  # noqa: F401
+from minigrad.nn.conv import Conv2d  # noqa: F401
 from minigrad.nn.dropout import Dropout  # noqa: F401
 from minigrad.nn.flatten import Flatten  # noqa: F401
 from minigrad.nn.linear import Identity, Linear  # noqa: F401
 from minigrad.nn.module import Module, Parameter  # noqa: F401
 from minigrad.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm  # noqa: F401
+from minigrad.nn.pooling import AvgPool2d, MaxPool2d  # noqa: F401
 from minigrad.nn.rnn import LSTM  # noqa: F401
 from minigrad.nn.sparse import Embedding  # noqa: F401
-from minigrad.nn.attention import MultiheadAttention  # noqa: F401
 from minigrad.nn.transformer import (  # noqa: F401
     LearnedPositionalEmbedding,
     SinusoidalPositionalEncoding,

@@ -1,10 +1,10 @@
-"""`Flatten`: merge a range of dims into one, e.g. (N, C, H, W) -> (N, C·H·W) before a Linear."""
+"""`Flatten`: from convolution feature maps (N, C, H, W) to a Linear layer's input (N, C·H·W)."""
 
 from minigrad.nn.module import Module
 
 
 class Flatten(Module):
-    """Flattens dims start_dim..end_dim (by default all but the batch dim)."""
+    """Merges dims start_dim..end_dim into one (by default all but the batch dim)."""
 
     def __init__(self, start_dim=1, end_dim=-1):
         super().__init__()

@@ -1,0 +1,169 @@
+"""2-D convolution (PyTorch's conv2d: really a cross-correlation, the kernel is not flipped).
+
+The three array-level steps — forward, gradient of the input, gradient of the weight — are
+plain functions on raw numpy/CuPy arrays (`conv2d_forward`, `conv2d_grad_input`,
+`conv2d_grad_weight`), so a GPU kernel can replace any one of them without touching the
+autograd `Function` or the argument checks. Padding arrives as ((top, bottom), (left, right)).
+"""
+
+from minigrad.autograd import Function
+from minigrad.checks import check_floating
+from minigrad.ops.im2col import col2im, crop_images, im2col, output_size, pad_images
+from minigrad.ops.window_args import check_image_batch, check_windows_fit, pair, symmetric_padding
+
+
+class Conv2d(Function):
+    """y = W ⋆ x + b, computed as matrix products over im2col's columns.
+
+    Element by element (the seed's y_ij = Σ_m Σ_n x(m+i−1, n+j−1)·w_mn + b, with channels,
+    stride s, dilation d and groups added; x_pad is x with its zero padding):
+
+        y[n, o, i, j] = b[o] + Σ_{c, a, e} w[o, c, a, e] · x_pad[n, g·C_g + c, i·s_h + a·d_h,
+                                                                   j·s_w + e·d_w]
+
+    where g = o // O_g is the group of output channel o (C_g, O_g: channels per group).
+    im2col turns every window of image n, group g into a column: cols_ng has K = C_g·kH·kW
+    rows and one column per output pixel (i, j). With W_g the group's weights as an O_g × K
+    matrix and G_ng the output gradient of image n, group g as an O_g × (H_out·W_out) matrix:
+
+        forward    Y_ng = W_g · cols_ng + b
+        backward   dW_g = Σ_n G_ng · cols_ngᵀ
+                   dcols_ng = W_gᵀ · G_ng,   dx = col2im(dcols) without the padding
+                   db[o] = Σ_{n, i, j} g[n, o, i, j]
+
+    col2im sums the columns back into the image; where windows overlap, a pixel collects the
+    gradient of every window that read it.
+    """
+
+    def forward(self, x, w, b=None, *, stride, padding, dilation, groups):
+        self.x, self.w, self.has_bias = x, w, b is not None
+        self.geometry = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+        return conv2d_forward(x, w, b, **self.geometry)
+
+    def backward(self, g):
+        x, w, geometry = self.x, self.w, self.geometry
+        dx = conv2d_grad_input(g, w, x.shape, **geometry) if self.needs_input_grad[0] else None
+        dw = conv2d_grad_weight(g, x, w.shape, **geometry) if self.needs_input_grad[1] else None
+        if not self.has_bias:
+            return dx, dw
+        db = g.sum(axis=(0, 2, 3)) if self.needs_input_grad[2] else None
+        return dx, dw, db
+
+
+def conv2d_forward(x, w, b, stride, padding, dilation, groups):
+    """x (N, C, H, W), w (O, C/groups, kH, kW), b (O,) or None -> y (N, O, H_out, W_out)."""
+    padded = pad_images(x, padding)
+    kernel_size = w.shape[2:]
+    cols = im2col(padded, kernel_size, stride, dilation, groups)
+    y = _weight_matrices(w, groups) @ cols  # (N, groups, O_g, H_out·W_out)
+    y = y.reshape(x.shape[0], w.shape[0], *output_size(padded.shape, kernel_size, stride, dilation))
+    if b is not None:
+        y += b.reshape(-1, 1, 1)
+    return y
+
+
+def conv2d_grad_input(g, w, input_shape, stride, padding, dilation, groups):
+    """dL/dx (input_shape) from g = dL/dy (N, O, H_out, W_out): col2im(Wᵀ · G)."""
+    n, c, h, width = input_shape
+    (top, bottom), (left, right) = padding
+    d_cols = _weight_matrices(w, groups).transpose(0, 2, 1) @ _per_group(g, groups)
+    padded_shape = (n, c, top + h + bottom, left + width + right)
+    dx_padded = col2im(d_cols, padded_shape, w.shape[2:], stride, dilation)
+    return crop_images(dx_padded, padding)
+
+
+def conv2d_grad_weight(g, x, weight_shape, stride, padding, dilation, groups):
+    """dL/dw (weight_shape) from g = dL/dy and the input x: Σ over images of G · colsᵀ."""
+    cols = im2col(pad_images(x, padding), weight_shape[2:], stride, dilation, groups)
+    per_image = _per_group(g, groups) @ cols.transpose(0, 1, 3, 2)  # (N, groups, O_g, K)
+    return per_image.sum(axis=0).reshape(weight_shape)
+
+
+def _weight_matrices(w, groups):
+    """w (O, C_g, kH, kW) as one O_g × (C_g·kH·kW) matrix per group."""
+    return w.reshape(groups, w.shape[0] // groups, -1)
+
+
+def _per_group(g, groups):
+    """g (N, O, H_out, W_out) as (N, groups, O_g, H_out·W_out), lined up with im2col's columns."""
+    return g.reshape(g.shape[0], groups, g.shape[1] // groups, -1)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """torch.nn.functional.conv2d: input (N, C_in, H, W), weight (C_out, C_in/groups, kH, kW).
+
+    `stride`, `dilation` and `padding` are ints or (h, w) pairs; padding may also be 'valid'
+    (none) or 'same' (output as large as the input; stride 1 only, as in PyTorch).
+    """
+    op = "conv2d"
+    check_image_batch(op, input)
+    check_floating(op, input)
+    _check_weight_and_bias(input, weight, bias, groups)
+    kernel_size = tuple(weight.shape[2:])
+    stride, dilation = pair(op, "stride", stride), pair(op, "dilation", dilation)
+    padding = conv_padding(padding, kernel_size, stride, dilation)
+    check_windows_fit(op, input.shape, kernel_size, padding, dilation)
+    options = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+    tensors = (input, weight) if bias is None else (input, weight, bias)
+    return Conv2d.apply(*tensors, **options)
+
+
+def conv_padding(padding, kernel_size, stride, dilation):
+    """conv2d's `padding` argument as ((top, bottom), (left, right))."""
+    if padding == "valid":
+        return (0, 0), (0, 0)
+    if padding == "same":
+        if stride != (1, 1):
+            raise ValueError(
+                f"conv2d: padding='same' needs stride 1 (as in PyTorch), got stride {stride}"
+            )
+        return tuple(_same_padding(k, d) for k, d in zip(kernel_size, dilation))
+    if isinstance(padding, str):
+        raise ValueError(
+            f"conv2d: padding must be 'same', 'valid', an int or a pair, got {padding!r}"
+        )
+    return symmetric_padding("conv2d", padding)
+
+
+def _same_padding(kernel, dilation):
+    """Pads that keep the size: a window spans d·(k−1)+1 pixels, so d·(k−1) pads in all.
+    An odd total puts the extra pixel after (bottom/right), as PyTorch does."""
+    total = dilation * (kernel - 1)
+    return total // 2, total - total // 2
+
+
+def _check_weight_and_bias(input, weight, bias, groups):
+    if weight.ndim != 4:
+        raise ValueError(
+            "conv2d: weight must be 4-D (C_out, C_in/groups, kH, kW), got shape "
+            f"{tuple(weight.shape)}"
+        )
+    if weight.dtype != input.dtype:
+        raise TypeError(
+            f"conv2d: input dtype {input.dtype} and weight dtype {weight.dtype} differ"
+        )
+    in_channels, out_channels = input.shape[1], weight.shape[0]
+    shapes = f" (input shape {tuple(input.shape)}, weight shape {tuple(weight.shape)})"
+    check_groups("conv2d", groups, in_channels, out_channels, shapes)
+    if in_channels != weight.shape[1] * groups:
+        raise ValueError(
+            f"conv2d: input of shape {tuple(input.shape)} has {in_channels} channels, but weight "
+            f"of shape {tuple(weight.shape)} with groups={groups} expects "
+            f"{weight.shape[1] * groups} (C_in/groups = {weight.shape[1]})"
+        )
+    if bias is not None and tuple(bias.shape) != (out_channels,):
+        raise ValueError(
+            f"conv2d: bias must have shape ({out_channels},) to match weight of shape "
+            f"{tuple(weight.shape)}, got {tuple(bias.shape)}"
+        )
+
+
+def check_groups(op, groups, in_channels, out_channels, context=""):
+    """groups splits the channels into independent convolutions: it must divide both counts."""
+    if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
+        raise ValueError(f"{op}: groups must be a positive int, got {groups!r}")
+    if in_channels % groups or out_channels % groups:
+        raise ValueError(
+            f"{op}: groups={groups} must divide both in_channels ({in_channels}) and "
+            f"out_channels ({out_channels}){context}"
+        )

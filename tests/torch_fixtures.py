@@ -1,0 +1,24 @@
+"""Reading the arrays that the generator scripts in tests/fixtures/ saved from PyTorch.
+
+A fixture file holds cases named "<case>.<array>" (e.g. "conv0.weight", "conv0.out");
+"<case>.config" is the JSON of the arguments the case was made with.
+"""
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def load_torch_cases(filename, prefix):
+    """{case name: {array name: array, "config": dict}} for the cases whose name starts with
+    `prefix`, sorted by name (so they can be pytest parameters)."""
+    with np.load(FIXTURES / filename) as data:
+        arrays = {key: data[key] for key in data.files if key.startswith(prefix)}
+    cases = {}
+    for key, value in sorted(arrays.items()):
+        case, name = key.split(".", 1)
+        cases.setdefault(case, {})[name] = json.loads(str(value)) if name == "config" else value
+    return cases
