@@ -93,6 +93,7 @@ from minigrad.ops.reduce import (  # noqa: F401
 )
 from minigrad.ops.softmax import log_softmax, softmax  # noqa: F401
 from minigrad.random import manual_seed  # noqa: F401
+from minigrad.serialization import load, save  # noqa: F401
 from minigrad.tensor import Tensor  # noqa: F401
 
 float = float32
