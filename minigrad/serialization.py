@@ -13,9 +13,9 @@ training checkpoints.
 The file is an ordinary .npz, a zip archive of .npy arrays, so plain numpy reads it too:
   - each array is one entry, named by where it sits in the object: "fc.weight" for a model's
     state dict, "optimizer/state/0/exp_avg" inside a nested checkpoint;
-  - one more entry, "__minigrad__", is a JSON text describing the structure around them (which
-    dicts, which keys, which leaves are tensors, the plain values), so `load` rebuilds the same
-    object: integer dict keys stay integers, tuples stay tuples.
+  - one more entry, "__minigrad__", is a JSON text (as UTF-8 bytes) describing the structure
+    around them (which dicts, which keys, which leaves are tensors, the plain values), so
+    `load` rebuilds the same object: integer dict keys stay integers, tuples stay tuples.
 
 Why not pickle, as `torch.save` does? Unpickling runs whatever code the file names, so loading
 a downloaded checkpoint could run anything. Here arrays are read with
@@ -47,7 +47,7 @@ def save(obj, path):
     path = os.fspath(path)
     arrays = {}
     structure = {"format": "minigrad", "version": FORMAT_VERSION, "root": _encode(obj, (), arrays)}
-    arrays[STRUCTURE_ENTRY] = np.array(json.dumps(structure))
+    arrays[STRUCTURE_ENTRY] = np.array(json.dumps(structure).encode())  # UTF-8 bytes
     temporary = f"{path}.{uuid.uuid4().hex[:8]}.tmp"
     try:
         with open(temporary, "xb") as file:
@@ -71,7 +71,7 @@ def load(path):
         arrays = _read_npz(path)
         if STRUCTURE_ENTRY not in arrays:
             return arrays
-        structure = json.loads(str(arrays.pop(STRUCTURE_ENTRY)))
+        structure = json.loads(arrays.pop(STRUCTURE_ENTRY).item().decode())
         return _decode(structure["root"], arrays)
     except FileNotFoundError:
         raise

@@ -3,6 +3,7 @@ import pytest
 
 import minigrad as mg
 from minigrad.nn.utils import clip_grad_norm_, clip_grad_value_
+from tests.optim.torch_fixture import FIXTURE
 
 
 def params_with_grads(*grads, dtype=np.float32):
@@ -69,3 +70,12 @@ def test_clip_grad_value_clamps_each_element():
     clip_grad_value_(params, clip_value=2.5)
     for p, g in zip(params, GRADS):
         np.testing.assert_array_equal(p.grad.numpy(), np.clip(np.asarray(g, np.float32), -2.5, 2.5))
+
+
+@pytest.mark.parametrize("case", FIXTURE["clips"], ids=lambda c: f"norm_type={c['norm_type']}")
+def test_clip_grad_norm_matches_pytorch(case):
+    params = params_with_grads(*FIXTURE["clip_grads"], dtype=np.float64)
+    total = clip_grad_norm_(params, max_norm=1.0, norm_type=case["norm_type"])
+    np.testing.assert_allclose(total.item(), case["total_norm"], rtol=1e-12)
+    for p, expected in zip(params, case["clipped"]):
+        np.testing.assert_allclose(p.grad.numpy(), expected, rtol=1e-12)
