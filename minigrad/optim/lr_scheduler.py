@@ -39,7 +39,9 @@ class LRScheduler:
 
     def __init__(self, optimizer, last_epoch=-1):
         if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(self).__name__}: {type(optimizer).__name__} is not an Optimizer")
+            raise TypeError(
+                f"{type(self).__name__}: {type(optimizer).__name__} is not an Optimizer"
+            )
         self.optimizer = optimizer
         for index, group in enumerate(optimizer.param_groups):
             if last_epoch == -1:
@@ -125,7 +127,9 @@ class LinearLR(LRScheduler):
     """lr = base_lr · f, with f going in a straight line from start_factor (epoch 0) to
     end_factor (epoch total_iters), and staying there."""
 
-    def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5, last_epoch=-1):
+    def __init__(
+        self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5, last_epoch=-1
+    ):
         if not 0.0 < start_factor <= 1.0:
             raise ValueError(f"LinearLR: start_factor must be in (0, 1], got {start_factor}")
         if not 0.0 <= end_factor <= 1.0:
@@ -193,7 +197,9 @@ class ReduceLROnPlateau(LRScheduler):
         groups = optimizer.param_groups
         min_lrs = list(min_lr) if isinstance(min_lr, (list, tuple)) else [min_lr] * len(groups)
         if len(min_lrs) != len(groups):
-            raise ValueError(f"ReduceLROnPlateau: expected {len(groups)} min_lrs, got {len(min_lrs)}")
+            raise ValueError(
+                f"ReduceLROnPlateau: expected {len(groups)} min_lrs, got {len(min_lrs)}"
+            )
         self.optimizer = optimizer
         self.mode, self.factor, self.patience = mode, factor, patience
         self.threshold, self.threshold_mode = threshold, threshold_mode

@@ -42,7 +42,9 @@ def test_adagrad_state_is_named_as_in_pytorch():
     np.testing.assert_array_less(0.25, state["sum"])
 
 
-@pytest.mark.parametrize("name", ["lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"])
+@pytest.mark.parametrize(
+    "name", ["lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"]
+)
 def test_adagrad_rejects_negative_options(name):
     with pytest.raises(ValueError, match=name):
         Adagrad(make_params(), **{name: -0.5})

@@ -11,7 +11,8 @@ from tests.optim.torch_fixture import FIXTURE
 
 
 def case_id(case):
-    return f"{case['name']}-{case['options']}" + (f"-groups{case['group_lrs']}" if case["group_lrs"] else "")
+    groups = f"-groups{case['group_lrs']}" if case["group_lrs"] else ""
+    return f"{case['name']}-{case['options']}{groups}"
 
 
 def test_fixture_was_made_on_this_problem():

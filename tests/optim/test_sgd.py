@@ -55,7 +55,8 @@ def test_sgd_momentum_buffer_is_named_as_in_pytorch():
     run(optimizer, params, steps=1)
     assert set(optimizer.state[params[0]]) == {"momentum_buffer"}
     # on the first step the buffer is the gradient itself
-    np.testing.assert_array_equal(optimizer.state[params[1]]["momentum_buffer"], params[1].grad.numpy())
+    buffer = optimizer.state[params[1]]["momentum_buffer"]
+    np.testing.assert_array_equal(buffer, params[1].grad.numpy())
 
 
 @pytest.mark.parametrize(
