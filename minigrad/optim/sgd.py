@@ -50,7 +50,9 @@ class SGD(Optimizer):
         if momentum != 0:
             buf = state.get("momentum_buffer")
             if buf is None:
-                buf = state["momentum_buffer"] = d.copy()
+                # a copy (d may be p.grad itself), in the parameter's dtype even when an
+                # option was a numpy float64 that widened d
+                buf = state["momentum_buffer"] = d.astype(param.dtype)
             else:
                 buf *= momentum
                 buf += (1 - group["dampening"]) * d

@@ -91,6 +91,17 @@ def test_update_keeps_the_parameter_dtype(cls, options, dtype):
 
 
 @pytest.mark.parametrize("cls, options", FULL_STATE, ids=IDS)
+def test_numpy_float64_options_do_not_widen_a_float32_model(cls, options):
+    options = {k: np.float64(v) if type(v) is float else v for k, v in options.items()}
+    params = make_params(np.float32)
+    optimizer = cls(params, **options)
+    run(optimizer, params, steps=2)
+    for p in params:
+        assert p.dtype == np.float32
+        assert all(isinstance(v, int) or v.dtype == np.float32 for v in optimizer.state[p].values())
+
+
+@pytest.mark.parametrize("cls, options", FULL_STATE, ids=IDS)
 def test_float32_run_stays_close_to_the_float64_run(cls, options):
     wide, narrow = make_params(np.float64), make_params(np.float32)
     expected = run(cls(wide, **options), wide, steps=10)
