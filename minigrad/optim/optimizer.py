@@ -123,7 +123,8 @@ class Optimizer:
         weight_decay·θ, which is the gradient of the L2 penalty (weight_decay/2)·‖θ‖².
 
         Adding it here ("coupled" weight decay) means it also passes through the rule's
-        momentum or adaptive scaling. A new array: `grad` is the user's p.grad, left unchanged.
+        momentum or adaptive scaling. With neither option this is `grad` itself, the user's
+        p.grad: update rules read it but never change it in place.
         """
         direction = -grad if maximize else grad
         if weight_decay != 0:
