@@ -13,7 +13,7 @@ Layers of the package, each building on the one before:
     nn, optim, data, ...   built on top
 """
 
-from minigrad import amp, cuda, data, nn, prune, text  # noqa: F401
+from minigrad import amp, cuda, data, nn, optim, prune, text  # noqa: F401
 from minigrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
 from minigrad.creation import (  # noqa: F401
     arange,
@@ -93,6 +93,7 @@ from minigrad.ops.reduce import (  # noqa: F401
 )
 from minigrad.ops.softmax import log_softmax, softmax  # noqa: F401
 from minigrad.random import manual_seed  # noqa: F401
+from minigrad.serialization import load, save  # noqa: F401
 from minigrad.tensor import Tensor  # noqa: F401
 
 float = float32

@@ -1,6 +1,6 @@
 """`minigrad.nn`: layers and the functional API, named as in `torch.nn`."""
 
-from minigrad.nn import functional, init  # noqa: F401
+from minigrad.nn import functional, init, utils  # noqa: F401
 from minigrad.nn.activation import (  # noqa: F401
     GELU,
     LeakyReLU,

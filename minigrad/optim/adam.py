@@ -1,0 +1,113 @@
+"""Adam and AdamW: momentum plus a per-coordinate step size (PyTorch's rules exactly).
+
+With g the gradient, learning rate γ, betas (β₁, β₂) and step count t = 1, 2, ...:
+
+    m ← β₁·m + (1 − β₁)·g          running mean of gradients         (first moment)
+    v ← β₂·v + (1 − β₂)·g²         running mean of squared gradients (second moment)
+    m̂ = m / (1 − β₁ᵗ),   v̂ = v / (1 − β₂ᵗ)          bias corrections
+    θ ← θ − γ · m̂ / (√v̂ + ε)
+
+m and v start at zero, so early on they are too small; dividing by 1 − βᵗ corrects that.
+Dividing by √v̂ gives every coordinate a step of about γ whatever its gradient's scale: large,
+noisy gradients get damped, small consistent ones get boosted. With amsgrad, v̂ uses the
+largest v seen so far, so a coordinate's step size never grows again.
+
+Weight decay, two ways (the difference is AdamW's reason to exist):
+  Adam(weight_decay=λ)   adds λ·θ to g: the gradient of an L2 penalty (λ/2)·‖θ‖² in the loss.
+                         It then goes through the division by √v̂, so weights with large
+                         gradients are barely decayed.
+  AdamW(weight_decay=λ)  "decoupled": first shrinks θ ← θ·(1 − γλ), then takes the Adam step
+                         on the plain gradient. Every weight decays at the same rate, which
+                         regularises better (Loshchilov & Hutter, 2019).
+For plain SGD the two are the same thing; for adaptive optimizers they are not.
+"""
+
+import math
+
+from minigrad.backend import array_module
+from minigrad.optim.optimizer import Optimizer
+
+
+class Adam(Optimizer):
+    def __init__(
+        self,
+        params,
+        lr=1e-3,
+        betas=(0.9, 0.999),
+        eps=1e-8,
+        weight_decay=0.0,
+        amsgrad=False,
+        *,
+        maximize=False,
+        decoupled_weight_decay=False,
+    ):
+        self._check_nonnegative(lr=lr, eps=eps, weight_decay=weight_decay)
+        if len(betas) != 2 or not all(0.0 <= beta < 1.0 for beta in betas):
+            raise ValueError(
+                f"{type(self).__name__}: betas must be two numbers in [0, 1), got {betas}"
+            )
+        defaults = dict(
+            lr=lr,
+            betas=tuple(betas),
+            eps=eps,
+            weight_decay=weight_decay,
+            amsgrad=amsgrad,
+            maximize=maximize,
+            decoupled_weight_decay=decoupled_weight_decay,
+        )
+        super().__init__(params, defaults)
+
+    def _update(self, param, grad, state, group):
+        xp = array_module(param)
+        if not state:
+            state["step"] = 0
+            state["exp_avg"] = xp.zeros_like(param)
+            state["exp_avg_sq"] = xp.zeros_like(param)
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = xp.zeros_like(param)
+        state["step"] += 1
+        step, lr, weight_decay = state["step"], group["lr"], group["weight_decay"]
+        beta1, beta2 = group["betas"]
+
+        if group["decoupled_weight_decay"]:
+            param *= 1 - lr * weight_decay
+            weight_decay = 0.0
+        g = self._direction(param, grad, group["maximize"], weight_decay)
+
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        m += (1 - beta1) * (g - m)
+        v *= beta2
+        v += (1 - beta2) * g * g
+        if group["amsgrad"]:
+            xp.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
+            v = state["max_exp_avg_sq"]
+
+        step_size = lr / (1 - math.pow(beta1, step))
+        denom = xp.sqrt(v) / math.sqrt(1 - math.pow(beta2, step)) + group["eps"]
+        param -= step_size * (m / denom)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (see the module docstring), on by default."""
+
+    def __init__(
+        self,
+        params,
+        lr=1e-3,
+        betas=(0.9, 0.999),
+        eps=1e-8,
+        weight_decay=1e-2,
+        amsgrad=False,
+        *,
+        maximize=False,
+    ):
+        super().__init__(
+            params,
+            lr,
+            betas,
+            eps,
+            weight_decay,
+            amsgrad,
+            maximize=maximize,
+            decoupled_weight_decay=True,
+        )
