@@ -10,3 +10,14 @@ from minigrad.nn.functional.activation import (  # noqa: F401
     tanh,
 )
 from minigrad.ops.movement import pad  # noqa: F401
+from minigrad.nn.functional.loss import (  # noqa: F401
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    huber_loss,
+    kl_div,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+    smooth_l1_loss,
+)
