@@ -43,8 +43,7 @@ class SoftmaxCrossEntropy(Function):
         self.log_p = shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
         self.q, self.axis = q, axis
         # a class masked out with a logit of -inf has q = 0 there: its term is 0, not 0·(-inf)
-        terms = xp.where(q == 0, 0, q * self.log_p)
-        return -terms.sum(axis=axis)
+        return -(q * xp.where(q == 0, 0, self.log_p)).sum(axis=axis)
 
     def backward(self, g):
         xp = array_module(g)
