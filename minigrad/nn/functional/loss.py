@@ -174,23 +174,25 @@ def smooth_l1_loss(input, target, *, reduction="mean", beta=1.0):
     Quadratic near 0 (a gradient that shrinks as the error does), linear far away (outliers
     pull no harder than a fixed amount). β = 0 is l1_loss.
     """
-    op = "smooth_l1_loss"
-    checks.check_reduction(op, reduction)
-    checks.check_pair(op, input, target)
     if beta < 0:
-        raise ValueError(f"{op}: beta must be ≥ 0, got {beta}")
-    if beta == 0:
-        return l1_loss(input, target, reduction=reduction)
-    d = (input - target).abs()
-    loss = where(d < beta, d * d * (0.5 / beta), d - 0.5 * beta)
-    return _reduce(loss, reduction)
+        raise ValueError(f"smooth_l1_loss: beta must be ≥ 0, got {beta}")
+    return _smooth_l1("smooth_l1_loss", input, target, reduction, beta)
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0):
     """0.5·d² where d = |input - target| < δ, else δ·(d - 0.5·δ): δ times smooth_l1_loss."""
     if not delta > 0:
         raise ValueError(f"huber_loss: delta must be > 0, got {delta}")
-    return smooth_l1_loss(input, target, reduction=reduction, beta=delta) * delta
+    return _smooth_l1("huber_loss", input, target, reduction, delta) * delta
+
+
+def _smooth_l1(op, input, target, reduction, beta):
+    checks.check_reduction(op, reduction)
+    checks.check_pair(op, input, target)
+    d = (input - target).abs()
+    if beta == 0:
+        return _reduce(d, reduction)
+    return _reduce(where(d < beta, d * d * (0.5 / beta), d - 0.5 * beta), reduction)
 
 
 def binary_cross_entropy(input, target, weight=None, *, reduction="mean"):
