@@ -94,6 +94,7 @@ from minigrad.ops.reduce import (  # noqa: F401
 from minigrad.ops.softmax import log_softmax, softmax  # noqa: F401
 from minigrad.random import manual_seed  # noqa: F401
 from minigrad.tensor import Tensor  # noqa: F401
+from minigrad import metrics  # noqa: F401
 
 float = float32
 clip = clamp

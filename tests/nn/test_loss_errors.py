@@ -128,8 +128,8 @@ def test_binary_cross_entropy_of_logits_points_to_the_logits_version():
 
 
 def test_pos_weight_that_does_not_broadcast_is_rejected():
-    with pytest.raises(ValueError, match=r"binary_cross_entropy_with_logits: pos_weight of shape "
-                                         r"\(2,\) does not broadcast to the input's shape \(4, 3\)"):
+    with pytest.raises(ValueError, match=r"binary_cross_entropy_with_logits: pos_weight of "
+                                         r"shape \(2,\) does not broadcast to the input's shape"):
         F.binary_cross_entropy_with_logits(mg.rand(4, 3), mg.rand(4, 3), pos_weight=mg.ones(2))
 
 
