@@ -1,4 +1,4 @@
-"""`minigrad.metrics`: how good is a trained model? (scikit-learn's names and conventions)
+"""`minigrad.metrics`: how good is a trained model? (with scikit-learn's conventions)
 
 classification      accuracy, confusion_matrix, precision / recall / F1
 roc                 roc_curve, auc, roc_auc_score for binary scores

@@ -33,7 +33,7 @@ def test_unknown_reduction_is_a_value_error_naming_the_loss(loss_fn):
 
 @pytest.mark.parametrize("loss_fn", ALL_LOSSES, ids=lambda f: f.__name__)
 def test_integer_input_is_a_type_error(loss_fn):
-    with pytest.raises(TypeError, match=rf"{loss_fn.__name__}: input must be a floating.*int64"):
+    with pytest.raises(TypeError, match=rf"{loss_fn.__name__}: expected a floating.*int64"):
         loss_fn(mg.tensor(np.zeros((4, 3), dtype=np.int64)), a_valid_target(loss_fn))
 
 
@@ -155,3 +155,8 @@ def test_options_after_weight_are_keyword_only():
     # PyTorch's third positional slot after weight is the deprecated size_average
     with pytest.raises(TypeError):
         F.cross_entropy(LOGITS, INDICES, None, None, -100)
+
+
+def test_input_that_is_not_a_tensor_is_a_type_error():
+    with pytest.raises(TypeError, match="cross_entropy: input must be a Tensor, got ndarray"):
+        F.cross_entropy(np.zeros((2, 3)), mg.tensor(np.array([0, 1])))

@@ -95,8 +95,8 @@ def _class_index_target(input, indices, axis, class_weight, ignore_index, label_
     one_hot = xp.expand_dims(safe_indices, axis) == class_ids
     q = one_hot * xp.expand_dims(sample_weight * (1.0 - label_smoothing), axis)
     if label_smoothing:
-        uniform = xp.ones(classes, input.dtype) if class_weight is None else class_weight
-        spread = (label_smoothing / classes) * uniform.reshape(_along(axis, input.ndim))
+        weights = xp.ones(classes, input.dtype) if class_weight is None else class_weight
+        spread = (label_smoothing / classes) * weights.reshape(_along(axis, input.ndim))
         q = q + spread * xp.expand_dims(kept, axis)
     return q, sample_weight
 

@@ -8,6 +8,7 @@ trains on a meaningless loss. Each check names the loss and the shapes or dtypes
 import numpy as np
 
 from minigrad.backend import array_module, to_device
+from minigrad.checks import check_floating
 from minigrad.tensor import Tensor
 
 REDUCTIONS = ("none", "mean", "sum")
@@ -23,8 +24,7 @@ def check_input(op, input):
     """The prediction: a floating-point tensor with at least one dimension."""
     if not isinstance(input, Tensor):
         raise TypeError(f"{op}: input must be a Tensor, got {type(input).__name__}")
-    if input.dtype.kind != "f":
-        raise TypeError(f"{op}: input must be a floating-point tensor, got dtype {input.dtype}")
+    check_floating(op, input)
 
 
 def check_pair(op, input, target):
