@@ -17,3 +17,14 @@ from minigrad.ops.attention import scaled_dot_product_attention  # noqa: F401
 from minigrad.ops.conv import conv2d  # noqa: F401
 from minigrad.ops.movement import pad  # noqa: F401
 from minigrad.ops.pool import avg_pool2d, max_pool2d  # noqa: F401
+from minigrad.nn.functional.loss import (  # noqa: F401
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    huber_loss,
+    kl_div,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+    smooth_l1_loss,
+)

@@ -1,0 +1,110 @@
+"""Accuracy, the confusion matrix, and precision / recall / F1 derived from it.
+
+For class c, with TP = samples of class c predicted c, FP = others predicted c, FN = samples
+of class c predicted as something else:
+
+    precision_c = TP / (TP + FP)     of the samples predicted c, the fraction that are c
+    recall_c    = TP / (TP + FN)     of the samples that are c, the fraction found
+    F1_c        = 2·P·R / (P + R)    the harmonic mean: high only when both are
+
+A ratio whose denominator is 0 (a class never predicted, or never present) counts as 0, as
+scikit-learn's default does, so a model that ignores a class is not rewarded for it.
+"""
+
+import numpy as np
+
+from minigrad.metrics.inputs import as_numpy, paired_labels
+
+AVERAGES = ("macro", "micro", "weighted", "binary", None)
+
+
+def accuracy(pred_or_logits, target):
+    """The fraction of samples whose predicted class equals the target.
+
+    pred_or_logits: predicted labels of the target's shape, or scores with one more dim,
+    (N, C) or (N, C, d1, ...), whose argmax over dim 1 is the prediction.
+    """
+    pred, target = as_numpy(pred_or_logits), as_numpy(target)
+    if pred.ndim == target.ndim + 1:
+        pred = pred.argmax(axis=1)
+    y_true, y_pred = paired_labels("accuracy", target, pred)
+    return float((y_true == y_pred).mean())
+
+
+def confusion_matrix(y_true, y_pred, num_classes=None):
+    """C[i, j] = the number of samples of class i predicted as class j (rows: truth).
+
+    num_classes defaults to the largest label + 1.
+    """
+    return _confusion("confusion_matrix", y_true, y_pred, num_classes)
+
+
+def _confusion(op, y_true, y_pred, num_classes):
+    y_true, y_pred = paired_labels(op, y_true, y_pred)
+    largest = int(max(y_true.max(), y_pred.max()))
+    if num_classes is None:
+        num_classes = largest + 1
+    elif largest >= num_classes:
+        raise ValueError(
+            f"{op}: label {largest} found, but num_classes={num_classes} allows labels 0 to "
+            f"{num_classes - 1}"
+        )
+    # each (true, predicted) pair as the single number true·k + predicted, then counted
+    pairs = y_true * num_classes + y_pred
+    return np.bincount(pairs, minlength=num_classes**2).reshape(num_classes, num_classes)
+
+
+def precision_recall_f1(y_true, y_pred, average="macro", num_classes=None):
+    """(precision, recall, f1), each averaged over the classes as `average` says:
+
+    'macro'     the plain mean over classes (every class counts the same), over the classes
+                that occur in y_true or y_pred, or over all num_classes when it is given
+    'weighted'  the mean weighted by each class's number of true samples
+    'micro'     from the total TP, FP and FN (for single-label data this is the accuracy)
+    'binary'    the scores of the positive class 1 (labels must be 0 and 1)
+    None        one score per class, as numpy arrays indexed by class
+    """
+    op = "precision_recall_f1"
+    if average not in AVERAGES:
+        raise ValueError(f"{op}: average must be one of {AVERAGES}, got {average!r}")
+    if average == "binary":
+        num_classes = 2
+    counts = _confusion(op, y_true, y_pred, num_classes)
+    true_positives = np.diag(counts)
+    predicted, actual = counts.sum(axis=0), counts.sum(axis=1)
+    if average == "micro":
+        true_positives, predicted, actual = true_positives.sum(), predicted.sum(), actual.sum()
+    precision = _ratio(true_positives, predicted)
+    recall = _ratio(true_positives, actual)
+    scores = (precision, recall, _ratio(2 * precision * recall, precision + recall))
+    if average is None:
+        return scores
+    if average == "micro":
+        return tuple(float(score) for score in scores)
+    if average == "binary":
+        return tuple(float(score[1]) for score in scores)
+    if average == "weighted":
+        weights = actual
+    elif num_classes is None:
+        weights = actual + predicted > 0  # the classes that occur
+    else:
+        weights = np.ones(len(actual))
+    return tuple(float(np.average(score, weights=weights)) for score in scores)
+
+
+def _ratio(numerator, denominator):
+    """numerator / denominator, and 0 where the denominator is 0."""
+    numerator, denominator = np.asarray(numerator, float), np.asarray(denominator, float)
+    return np.divide(numerator, denominator, out=np.zeros_like(numerator), where=denominator != 0)
+
+
+def precision_score(y_true, y_pred, average="macro", num_classes=None):
+    return precision_recall_f1(y_true, y_pred, average, num_classes)[0]
+
+
+def recall_score(y_true, y_pred, average="macro", num_classes=None):
+    return precision_recall_f1(y_true, y_pred, average, num_classes)[1]
+
+
+def f1_score(y_true, y_pred, average="macro", num_classes=None):
+    return precision_recall_f1(y_true, y_pred, average, num_classes)[2]
