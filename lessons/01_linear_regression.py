@@ -43,16 +43,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import minigrad as mg
-from lessons.common import (
-    autograd_derivative,
-    central_difference,
-    check,
-    heading,
-    lesson_parser,
-    parse_args,
-    print_result,
-    save_figure,
-)
+from lessons import common
 from minigrad.random import generator
 
 # Data A: seed 000 §4.3.
@@ -102,17 +93,20 @@ def check_gradient_formulas(x, y, w, b):
         return (w * xt + b_copies - yt) ** 2
 
     at_w, at_b = np.full_like(x, w), np.full_like(x, b)
-    d_dw, d_db = central_difference(sample_losses_in_w, at_w), central_difference(sample_losses_in_b, at_b)
+    d_dw = common.central_difference(sample_losses_in_w, at_w)
+    d_db = common.central_difference(sample_losses_in_b, at_b)
     residual, course_error = w * x + b - y, y - (w * x + b)
-    print(f"at w = {w:.4f}, b = {b:.4f}, for each of the {len(x)} samples, against finite differences:")
-    check("minigrad autograd ∂/∂w", autograd_derivative(sample_losses_in_w, at_w), d_dw)
-    check("minigrad autograd ∂/∂b", autograd_derivative(sample_losses_in_b, at_b), d_db)
-    check("right: ∂/∂w = 2x(wx + b − y)", 2 * x * residual, d_dw)
-    check("right: ∂/∂b = 2(wx + b − y)", 2 * residual, d_db)
-    check("seed 000 §4.2.3: ∇w SSE = 2x(w'x + b − y)x", 2 * x * residual * x, d_dw)
-    check("seed 000 §4.2.3: ∇b SSE = 2(wx + b − y)", 2 * residual, d_db)
-    check("seed 000 §4.3 loop: dw = 2*x*(y - y_pred)", 2 * x * course_error, d_dw)
-    check("seed 000 §4.3 loop: db = 2*(y - y_pred)", 2 * course_error, d_db)
+    print(f"at w = {w:.4f}, b = {b:.4f}, each of the {len(x)} samples, against finite differences:")
+    autograd_dw = common.autograd_derivative(sample_losses_in_w, at_w)
+    autograd_db = common.autograd_derivative(sample_losses_in_b, at_b)
+    common.check("minigrad autograd ∂/∂w", autograd_dw, d_dw)
+    common.check("minigrad autograd ∂/∂b", autograd_db, d_db)
+    common.check("right: ∂/∂w = 2x(wx + b − y)", 2 * x * residual, d_dw)
+    common.check("right: ∂/∂b = 2(wx + b − y)", 2 * residual, d_db)
+    common.check("seed 000 §4.2.3: ∇w SSE = 2x(w'x + b − y)x", 2 * x * residual * x, d_dw)
+    common.check("seed 000 §4.2.3: ∇b SSE = 2(wx + b − y)", 2 * residual, d_db)
+    common.check("seed 000 §4.3 loop: dw = 2*x*(y - y_pred)", 2 * x * course_error, d_dw)
+    common.check("seed 000 §4.3 loop: db = 2*(y - y_pred)", 2 * course_error, d_db)
 
 
 def per_sample_descent(x, y, start, learning_rate, epochs, device):
@@ -145,20 +139,20 @@ def descend_standardised(x, y, start, learning_rate, epochs, device):
 
 
 def data_a(args):
-    heading("Data A (seed 000 §4.3): x = 1..10, y = [2, 4, 5, 4, 5, 6, 7, 6, 8, 10]")
+    common.heading("Data A (seed 000 §4.3): x = 1..10, y = [2, 4, 5, 4, 5, 6, 7, 6, 8, 10]")
     w_exact, b_exact = closed_form(X_A, Y_A)
     print(f"closed form (normal equations): w = {w_exact:.5f}, b = {b_exact:.5f}")
     start = tuple(float(v) for v in generator().standard_normal(2))  # the course: random_value()
 
-    heading("seed 000 §4.3's loop as written: error = y - y_pred, then w = w - lr*dw")
+    common.heading("seed 000 §4.3's loop as written: error = y - y_pred, then w = w - lr*dw")
     sse = course_loop_as_written(X_A, Y_A, *start, RAW_LR, epochs=5)
     print(f"SSE after epochs 1..5 at lr {RAW_LR}: " + ", ".join(f"{v:.4g}" for v in sse))
     print("the loss GROWS: with error = y - ŷ, dw is minus the gradient, so this is ascent")
 
-    heading("which gradient formula is right? (seed 000 §4.2.3 and §4.3)")
+    common.heading("which gradient formula is right? (seed 000 §4.2.3 and §4.3)")
     check_gradient_formulas(X_A, Y_A, *start)
 
-    heading(f"per-sample gradient descent with autograd, {args.epochs} epochs, on {args.device}")
+    common.heading(f"per-sample gradient descent, autograd, {args.epochs} epochs, on {args.device}")
     runs = {
         f"raw x, constant α = {RAW_LR}": per_sample_descent(
             X_A, Y_A, start, lambda epoch: RAW_LR, args.epochs, args.device
@@ -193,7 +187,7 @@ def plot_data_a(args, fitted, distances):
     right.axhline(1e-3, color="gray", linestyle=":", label="1e-3")
     right.set(xlabel="epoch", ylabel="max(|w − w*|, |b − b*|)", title="distance to the closed form")
     right.legend(fontsize=8)
-    save_figure(fig, args, "01_data_a.png")
+    common.save_figure(fig, args, "01_data_a.png")
 
 
 def data_b_points(seed):
@@ -261,35 +255,36 @@ def check_course_sigmoid_gradient(x, y):
     half_mse(sigmoid_of_line, w, mg.tensor(x), b, mg.tensor(y)).backward()
     y_pred = 0.5  # sigmoid(0)
     dz = (y - y_pred) * y_pred * (1 - y_pred)
-    check("seed 003 §5.2: dw1 = mean((y - y_pred)·σ'·x)", np.mean(dz * x), w.grad.item())
-    check("seed 003 §5.2: db = mean((y - y_pred)·σ')", np.mean(dz), b.grad.item())
+    common.check("seed 003 §5.2: dw1 = mean((y - y_pred)·σ'·x)", np.mean(dz * x), w.grad.item())
+    common.check("seed 003 §5.2: db = mean((y - y_pred)·σ')", np.mean(dz), b.grad.item())
 
 
 def data_b(args):
-    heading(f"Data B (seed 003 §5.2): {B_POINTS} points, x ~ U(0,1), y = 2x + N(0,1), seed 0")
+    common.heading(f"Data B (seed 003 §5.2): {B_POINTS} points, x ~ U(0,1), y = 2x + N(0,1)")
     x, y = data_b_points(seed=0)
     w_exact, b_exact = closed_form(x, y)
     exact_loss = 0.5 * float(np.mean((w_exact * x + b_exact - y) ** 2))
     print(f"closed form: w = {w_exact:.5f}, b = {b_exact:.5f}, loss {exact_loss:.4f}")
 
-    heading("seed 003 §5.2's program as written: sigmoid output, dz = (y - y_pred)·σ'")
+    common.heading("seed 003 §5.2's program as written: sigmoid output, dz = (y - y_pred)·σ'")
     first, last, course_weights = course_code_as_written(x, y)
     print(f"loss {first:.4f} at the start, {last:.4f} after {B_ITERATIONS} iterations: it climbs")
     check_course_sigmoid_gradient(x, y)
 
-    heading("the sigmoid model with the right gradient, α = 1, 5000 iterations: its best")
+    common.heading("the sigmoid model with the right gradient, α = 1, 5000 iterations: its best")
     w_s, b_s, sigmoid_loss = full_batch_descent(sigmoid_of_line, x, y, 1.0, 5000, args.device)
     highest = float(np.max(1 / (1 + np.exp(-(w_s * x + b_s)))))
     print(f"loss {sigmoid_loss:.4f}, the line's {exact_loss:.4f}. Its highest prediction is "
           f"{highest:.6f}: a sigmoid stays below 1, while y = 2x climbs to 2")
 
-    heading(f"the line, with the right gradient, on {args.device}")
+    common.heading(f"the line, with the right gradient, on {args.device}")
     fits = {}
     # the loss curves at most ~1.24 along any direction here, so any α below 2/1.24 is stable
     for learning_rate in (B_LR, 0.5):
         w, b, loss = full_batch_descent(line, x, y, learning_rate, B_ITERATIONS, args.device)
         fits[learning_rate] = (w, b)
-        print(f"  α = {learning_rate:<4}  {B_ITERATIONS} iterations: w = {w:.5f}, b = {b:.5f}, loss {loss:.4f}")
+        print(f"  α = {learning_rate:<4}  {B_ITERATIONS} iterations: "
+              f"w = {w:.5f}, b = {b:.5f}, loss {loss:.4f}")
     print(f"the course's α = {B_LR} is too small a step to arrive in {B_ITERATIONS} iterations")
     plot_data_b(args, x, y, fits, (w_s, b_s), course_weights)
 
@@ -307,14 +302,14 @@ def plot_data_b(args, x, y, fits, sigmoid_weights, course_weights):
     ax.plot(grid, 1 / (1 + np.exp(-(w * grid + b))), ":", label="seed 003 §5.2 as written")
     ax.set(xlabel="x", ylabel="y", title="Data B: y = 2x + noise")
     ax.legend(fontsize=8)
-    save_figure(fig, args, "01_data_b.png")
+    common.save_figure(fig, args, "01_data_b.png")
 
 
 def main():
-    args = parse_args(lesson_parser(__doc__, epochs=3000, quick_epochs=1000))
+    args = common.parse_args(common.lesson_parser(__doc__, epochs=3000, quick_epochs=1000))
     (w, b), (w_exact, b_exact) = data_a(args)
     data_b(args)
-    print_result(f"w={w:.5f} b={b:.5f} (closed form w={w_exact:.5f} b={b_exact:.5f})")
+    common.print_result(f"w={w:.5f} b={b:.5f} (closed form w={w_exact:.5f} b={b_exact:.5f})")
 
 
 if __name__ == "__main__":

@@ -4,8 +4,8 @@
 
 Each lesson `lessons/NN_name.py` runs as its own process (`python -m lessons.NN_name`), so one
 lesson's crash, seed or device state cannot leak into the next. Its last `RESULT:` line goes
-into the table; when a lesson fails, the tail of its output is shown. The exit status is 1 if
-any lesson failed.
+into the table (as the last column: it is the wide one). When a lesson fails, the tail of its
+output is shown, and the exit status is 1.
 """
 
 import argparse
@@ -66,10 +66,9 @@ def run_lesson(module, flags):
 
 
 def print_table(rows):
-    header = ("lesson", "result", "seconds", "status")
-    cells = [header] + [(name, result, f"{seconds:.1f}", status) for name, result, seconds, status in rows]
-    widths = [max(len(row[k]) for row in cells) for k in range(len(header))]
-    for k, row in enumerate(cells):
+    table = [("lesson", "status", "seconds", "result"), *rows]
+    widths = [max(len(row[k]) for row in table) for k in range(4)]
+    for k, row in enumerate(table):
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
         if k == 0:
             print("  ".join("-" * width for width in widths))
@@ -91,10 +90,10 @@ def main():
             tail = output.splitlines()[-FAILURE_TAIL_LINES:]
             print(f"--- {name} FAILED; last {len(tail)} lines of its output:")
             print("\n".join(tail))
-        rows.append((name, result, seconds, "ok" if ok else "FAILED"))
+        rows.append((name, "ok" if ok else "FAILED", f"{seconds:.1f}", result))
     print()
     print_table(rows)
-    return 0 if all(status == "ok" for *_, status in rows) else 1
+    return 0 if all(status == "ok" for _, status, *_ in rows) else 1
 
 
 if __name__ == "__main__":
