@@ -194,19 +194,16 @@ def train_and_gate(epochs, device):
     w = mg.tensor(start[:2], dtype=mg.float32, requires_grad=True, device=device)
     b = mg.tensor(start[2], dtype=mg.float32, requires_grad=True, device=device)
 
-    def loss_and_outputs(activation):
-        outputs = activation((inputs * w).sum(dim=1) + b)
+    def loss_and_outputs():
+        outputs = ((inputs * w).sum(dim=1) + b).sigmoid()
         return 0.5 * ((outputs - targets) ** 2).mean(), outputs
 
-    first = loss_and_outputs(ACTIVATIONS[0].on_tensor)[0].item()
+    first = loss_and_outputs()[0].item()
     for _ in range(epochs):
-        loss, _ = loss_and_outputs(ACTIVATIONS[0].on_tensor)
+        loss, _ = loss_and_outputs()
         loss.backward()
-        with mg.no_grad():
-            w -= AND_LR * w.grad
-            b -= AND_LR * b.grad
-        w.grad = b.grad = None
-    loss, outputs = loss_and_outputs(ACTIVATIONS[0].on_tensor)
+        common.gradient_step([w, b], AND_LR)
+    loss, outputs = loss_and_outputs()
     correct = int(((outputs.numpy() > 0.5) == (AND_TARGETS > 0.5)).sum())
     print(f"sigmoid neuron: loss {first:.4f} -> {loss.item():.4f}, outputs "
           f"{np.round(outputs.numpy(), 3)}, {correct}/4 correct")

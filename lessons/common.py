@@ -78,6 +78,14 @@ def print_result(text):
     print(RESULT_PREFIX + text, flush=True)
 
 
+def gradient_step(parameters, learning_rate):
+    """One step of gradient descent, p ← p − α·∂L/∂p, after loss.backward(); clears the grads."""
+    with mg.no_grad():  # the update is not part of the model, so it stays out of the graph
+        for p in parameters:
+            p -= learning_rate * p.grad
+            p.grad = None
+
+
 def central_difference(fn, points, eps=1e-6):
     """f'(x) ≈ (f(x + ε) − f(x − ε)) / 2ε at each point, for an elementwise `fn` of a tensor.
 
