@@ -89,7 +89,7 @@ def check_gradient_formulas(x, y, w, b):
     """Each sample's ∂(eᵢ²)/∂w and ∂(eᵢ²)/∂b by finite differences, against autograd and the
     course's formulas. The derivative in w is taken for all samples at once by giving each
     sample its own copy of w (so the loss is elementwise in that copy)."""
-    xt, yt = mg.tensor(x, dtype=mg.float64), mg.tensor(y, dtype=mg.float64)
+    xt, yt = (mg.tensor(v, dtype=mg.float64, device="cpu") for v in (x, y))
 
     def sample_losses_in_w(w_copies):
         return (w_copies * xt + b - yt) ** 2

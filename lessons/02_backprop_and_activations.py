@@ -136,7 +136,7 @@ def neurons_by_hand_and_autograd(device):
     b, target = float(rng.standard_normal()), 0.3
     print(f"x = {np.round(x, 3)}, w = {np.round(w, 3)}, b = {b:.3f}, target {target}")
     agreements = [compare_hand_and_autograd(f, x, w, b, target, device) for f in ACTIVATIONS]
-    inputs = [mg.tensor(v, requires_grad=True) for v in (x, w, np.array(b))]
+    inputs = [mg.tensor(v, requires_grad=True, device="cpu") for v in (x, w, np.array(b))]
     for activation in ACTIVATIONS:
         mg.gradcheck(lambda *t, f=activation: neuron_loss(f, *t, target), inputs)
     print("  OK     mg.gradcheck: autograd = finite differences for x, w and b, all three")

@@ -91,17 +91,17 @@ def central_difference(fn, points, eps=1e-6):
 
     It only runs `fn` forward, so it owes nothing to any backward: an independent referee for
     a derivative formula. float64, because in float32 the rounding error (~1e-7 / ε) would
-    swamp the answer.
+    swamp the answer; on the CPU, as it checks maths, not a device.
     """
     with mg.no_grad():
-        plus = fn(mg.tensor(points + eps, dtype=mg.float64)).numpy()
-        minus = fn(mg.tensor(points - eps, dtype=mg.float64)).numpy()
+        plus = fn(mg.tensor(points + eps, dtype=mg.float64, device="cpu")).numpy()
+        minus = fn(mg.tensor(points - eps, dtype=mg.float64, device="cpu")).numpy()
     return (plus - minus) / (2 * eps)
 
 
 def autograd_derivative(fn, points):
     """f'(x) at each point by minigrad's backward: for an elementwise f, ∂(Σ f(xᵢ))/∂xᵢ = f'(xᵢ)."""
-    x = mg.tensor(points, dtype=mg.float64, requires_grad=True)
+    x = mg.tensor(points, dtype=mg.float64, requires_grad=True, device="cpu")
     fn(x).sum().backward()
     return x.grad.numpy()
 
