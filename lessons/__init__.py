@@ -1,0 +1,1 @@
+"""Numbered lessons that port the course's worked examples onto minigrad (`python -m lessons`)."""
