@@ -33,8 +33,9 @@ TWO THINGS THE COURSE DOES NOT SAY about per-sample descent, both measured below
   * With a constant α it never settles on the least-squares line: every step pulls toward
     the line through the current sample alone, so the iterate circles the answer at a
     distance that grows with α. A shrinking step, α_t = α₀ / (1 + t/τ), lets it settle.
-  * x = 1..10 make the problem badly conditioned: the loss curves ~190× more steeply along w
-    than along b, α must suit the steep direction, and progress along the flat one crawls.
+  * x = 1..10 make the problem badly conditioned: the loss curves ~190× more steeply in its
+    steepest direction (mostly w) than in its flattest (mostly b); α must suit the steep one,
+    so progress along the flat one crawls.
     Standardising, x' = (x − mean)/std, makes both directions equally curved; the line in
     the original units is then w = w'/std, b = b' − w'·mean/std.
 """
