@@ -1,0 +1,90 @@
+"""The course's Keras CNN (seed 001 §4.1), ported layer for layer, and the loop that trains it on
+the handwritten digits. Lesson 04 teaches it; lessons 08 (pruning), 09 (distillation) and 10
+(mixed precision) start from it.
+
+    Keras (seed 001 §4.1)                          minigrad
+    Conv2D(32, (3,3), activation='relu',           Conv2d(1, 32, 3, padding=p), ReLU()
+           input_shape=(28,28,1))
+    MaxPooling2D((2,2))                            MaxPool2d(2)
+    Conv2D(64, (3,3), activation='relu')           Conv2d(32, 64, 3, padding=p), ReLU()
+    MaxPooling2D((2,2))                            MaxPool2d(2)
+    Flatten()                                      Flatten()
+    Dense(128, activation='relu')                  Linear(64·s·s, 128), ReLU()
+    Dense(10, activation='softmax')                Linear(128, 10)  -> logits
+
+Keras puts the softmax in the last layer and pairs it with sparse categorical cross-entropy;
+minigrad (like PyTorch) returns logits and lets F.cross_entropy apply a log-softmax inside,
+which is the same function computed stably. Keras is channels-last (28, 28, 1), minigrad
+channels-first (1, 28, 28).
+
+The document's 28×28 MNIST images fit its unpadded 3×3 convolutions (28→26→13→11→5). The 8×8
+digits that ship with minigrad would shrink to nothing (8→6→3→1→0), so on them every conv pads
+by 1 (8→8→4→4→2).
+"""
+
+import numpy as np
+
+import minigrad as mg
+import minigrad.nn.functional as F
+from datasets.digits import digits_split
+from minigrad import nn
+from minigrad.data import DataLoader, TensorDataset
+from minigrad.nn.utils import check_finite
+
+
+class DigitsCNN(nn.Module):
+    def __init__(self, image_size=8, padding=1, channels=(32, 64), hidden=128, classes=10):
+        super().__init__()
+        c1, c2 = channels
+        side = image_size
+        for _ in range(2):  # each block: 3×3 conv (shrinks by 2 - 2·padding), then 2×2 pool
+            side = (side + 2 * padding - 2) // 2
+        if side < 1:
+            raise ValueError(f"DigitsCNN: {image_size}×{image_size} images need padding=1")
+        self.features = nn.Sequential(
+            nn.Conv2d(1, c1, 3, padding=padding), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(c1, c2, 3, padding=padding), nn.ReLU(), nn.MaxPool2d(2),
+        )
+        self.classifier = nn.Sequential(
+            nn.Flatten(), nn.Linear(c2 * side * side, hidden), nn.ReLU(), nn.Linear(hidden, classes)
+        )
+
+    def forward(self, x):
+        return self.classifier(self.features(x))
+
+
+def digit_data(device="cpu"):
+    """The fixed stratified split of the 1,797 digits as tensors: (x_train, y_train, x_test, y_test)."""
+    (x_train, y_train), (x_test, y_test) = digits_split(test_fraction=0.2, seed=0)
+    return tuple(mg.tensor(a, device=device) for a in (x_train, y_train, x_test, y_test))
+
+
+def train_loader(x, y, batch_size=32, seed=0, device="cpu"):
+    return DataLoader(TensorDataset(x, y), batch_size=batch_size, shuffle=True, seed=seed, device=device)
+
+
+def train_epoch(model, loader, optimizer, loss_fn=None, epoch=0):
+    """One pass over `loader`; returns the mean loss. A NaN/inf loss stops with a clear error."""
+    loss_fn = loss_fn or (lambda logits, x, y: F.cross_entropy(logits, y))
+    model.train()
+    total, count = 0.0, 0
+    for step, (x, y) in enumerate(loader):
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), x, y)
+        value = check_finite(loss, step=f"{epoch}.{step}")
+        loss.backward()
+        optimizer.step()
+        total, count = total + value * len(y), count + len(y)
+    return total / count
+
+
+def predict(model, x, batch_size=512):
+    """Class predictions (numpy int64) in evaluation mode and without a graph."""
+    model.eval()
+    with mg.no_grad():
+        logits = [model(x[i : i + batch_size]).numpy() for i in range(0, len(x), batch_size)]
+    return np.concatenate(logits).argmax(axis=1)
+
+
+def accuracy(model, x, y):
+    return float((predict(model, x) == y.numpy()).mean())
