@@ -175,24 +175,24 @@ def test_cast_to_an_integer_dtype_leaves_the_graph():
     assert not x.long().requires_grad
 
 
-@pytest.mark.parametrize(
-    "call, error, message",
-    [
-        (lambda: mg.ones(2, 3) + mg.ones(4), ValueError, r"add: shapes \(2, 3\) and \(4,\)"),
-        (lambda: mg.ones(2, 3) * np.ones((3, 2)), ValueError, r"mul: shapes \(2, 3\) and \(3, 2\)"),
-        (lambda: mg.maximum(mg.ones(2), mg.ones(3)), ValueError, r"maximum: shapes \(2,\) and \(3,\)"),
-        (lambda: mg.ones(2) < mg.ones(3), ValueError, r"lt: shapes \(2,\) and \(3,\)"),
-        (lambda: mg.where(mg.ones(2), mg.ones(2), 0.0), TypeError, "where: condition must be a bool"),
-        (lambda: mg.where(mg.tensor([True]), 1.0, 2.0), TypeError, "where: at least one"),
-        (
-            lambda: mg.where(mg.tensor([True, False]), mg.ones(3), 0.0),
-            ValueError,
-            r"where: shapes \(2,\) and \(3,\)",
-        ),
-        (lambda: mg.ones(2).clamp(), ValueError, "clamp: at least one of min and max"),
-    ],
-    ids=["add", "mul-array", "maximum", "compare", "where-dtype", "where-numbers", "where-shape", "clamp"],
-)
-def test_bad_arguments_raise_our_error(call, error, message):
+BAD_CALLS = {
+    "add": (lambda: mg.ones(2, 3) + mg.ones(4), ValueError, r"add: shapes \(2, 3\) and \(4,\)"),
+    "mul-array": (lambda: mg.ones(2, 3) * np.ones((3, 2)), ValueError, r"mul: shapes \(2, 3\) and \(3, 2\)"),
+    "maximum": (lambda: mg.maximum(mg.ones(2), mg.ones(3)), ValueError, r"maximum: shapes \(2,\) and \(3,\)"),
+    "compare": (lambda: mg.ones(2) < mg.ones(3), ValueError, r"lt: shapes \(2,\) and \(3,\)"),
+    "where-dtype": (lambda: mg.where(mg.ones(2), mg.ones(2), 0.0), TypeError, "where: condition must be a bool"),
+    "where-numbers": (lambda: mg.where(mg.tensor([True]), 1.0, 2.0), TypeError, "where: at least one"),
+    "where-shape": (
+        lambda: mg.where(mg.tensor([True, False]), mg.ones(3), 0.0),
+        ValueError,
+        r"where: shapes \(2,\) and \(3,\)",
+    ),
+    "clamp": (lambda: mg.ones(2).clamp(), ValueError, "clamp: at least one of min and max"),
+}
+
+
+@pytest.mark.parametrize("name", BAD_CALLS)
+def test_bad_arguments_raise_our_error(name):
+    call, error, message = BAD_CALLS[name]
     with pytest.raises(error, match=message):
         call()
