@@ -178,6 +178,7 @@ class FakeCudaArray:
 
     shape = (2,)
     ndim = 1
+    dtype = np.dtype("float32")
 
 
 def test_mixing_devices_in_one_op_raises_naming_the_op_and_devices():
