@@ -112,11 +112,22 @@ def test_max_splits_the_gradient_evenly_between_ties(op):
     assert x.grad.tolist() == [0.0, 0.5, 0.5]
 
 
-@pytest.mark.parametrize("op", [mg.sum, mg.mean, mg.amax, mg.logsumexp, mg.var, mg.argmax])
+ZERO_D_REDUCTIONS = {
+    "sum": (mg.sum, 2.0),
+    "mean": (mg.mean, 2.0),
+    "amax": (mg.amax, 2.0),
+    "logsumexp": (mg.logsumexp, 2.0),
+    "var": (lambda t, dim: mg.var(t, dim, correction=0), 0.0),
+    "argmax": (mg.argmax, 0),
+}
+
+
+@pytest.mark.parametrize("name", ZERO_D_REDUCTIONS)
 @pytest.mark.parametrize("dim", [0, -1])
-def test_reducing_a_0d_tensor_along_dim_0_or_minus_1(op, dim):
+def test_reducing_a_0d_tensor_along_dim_0_or_minus_1(name, dim):
+    op, expected = ZERO_D_REDUCTIONS[name]
     out = op(mg.tensor(2.0), dim)
-    assert out.shape == ()
+    assert out.shape == () and out.item() == expected
 
 
 @pytest.mark.parametrize("op", [mg.argmax, mg.argmin])
