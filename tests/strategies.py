@@ -25,32 +25,34 @@ def _small(shape):
     return math.prod(shape) <= MAX_ELEMENTS
 
 
-def shapes(min_dims=0, max_dims=MAX_DIMS, min_side=1):
+def shapes(min_dims=0):
     """Array shapes with size-1 dims, 0-d included unless min_dims says otherwise."""
-    return hnp.array_shapes(
-        min_dims=min_dims, max_dims=max_dims, min_side=min_side, max_side=MAX_SIDE
-    ).filter(_small)
+    return hnp.array_shapes(min_dims=min_dims, max_dims=MAX_DIMS, max_side=MAX_SIDE).filter(_small)
 
 
-def broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=MAX_DIMS):
+def broadcastable_shapes(num_shapes=2, max_dims=MAX_DIMS):
     """A tuple of `num_shapes` shapes that broadcast together (missing and size-1 dims)."""
-    return hnp.mutually_broadcastable_shapes(
-        num_shapes=num_shapes, min_dims=min_dims, max_dims=max_dims, max_side=MAX_SIDE
-    ).filter(lambda drawn: _small(drawn.result_shape)).map(lambda drawn: drawn.input_shapes)
+    return (
+        hnp.mutually_broadcastable_shapes(
+            num_shapes=num_shapes, min_dims=0, max_dims=max_dims, max_side=MAX_SIDE
+        )
+        .filter(lambda drawn: _small(drawn.result_shape))
+        .map(lambda drawn: drawn.input_shapes)
+    )
 
 
 @st.composite
-def shapes_and_dim(draw, min_dims=1):
-    """A shape and a valid `dim` for it, negative ones included."""
-    shape = draw(shapes(min_dims=min_dims))
-    rank = max(len(shape), 1)
-    return shape, draw(st.integers(-rank, rank - 1))
+def shapes_and_dim(draw):
+    """A shape of 1 or more dims and a valid `dim` for it, negative ones included."""
+    shape = draw(shapes(min_dims=1))
+    return shape, draw(st.integers(-len(shape), len(shape) - 1))
 
 
 @st.composite
-def shapes_and_dims(draw, min_dims=1):
-    """A shape and a `dim` argument for a reduction: None, an int, or a tuple of ints."""
-    shape = draw(shapes(min_dims=min_dims))
+def shapes_and_dims(draw):
+    """A shape of 1 or more dims and a `dim` argument for a reduction: None, an int, or a
+    tuple of ints."""
+    shape = draw(shapes(min_dims=1))
     single = st.integers(-len(shape), len(shape) - 1)
     several = st.lists(st.integers(0, len(shape) - 1), min_size=1, unique=True).map(tuple)
     return shape, draw(st.none() | single | several)

@@ -183,7 +183,9 @@ class FakeCudaArray:
 
 def test_mixing_devices_in_one_op_raises_naming_the_op_and_devices():
     cpu, cuda = mg.ones(2), Tensor._make(FakeCudaArray())
-    with pytest.raises(RuntimeError, match=r"Add: inputs are on different devices \(cpu:\(2,\), cuda:\(2,\)\)"):
+    with pytest.raises(
+        RuntimeError, match=r"Add: inputs are on different devices \(cpu:\(2,\), cuda:\(2,\)\)"
+    ):
         cpu + cuda
 
 

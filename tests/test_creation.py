@@ -18,8 +18,16 @@ import minigrad as mg
         (np.array([1, 2], dtype=np.int32), mg.int32),
         (np.float16(1.5), mg.float16),
     ],
-    ids=["float list", "int list", "number", "bool list", "float64 array", "int64 array",
-         "int32 array", "numpy scalar"],
+    ids=[
+        "float list",
+        "int list",
+        "number",
+        "bool list",
+        "float64 array",
+        "int64 array",
+        "int32 array",
+        "numpy scalar",
+    ],
 )
 def test_tensor_dtype_rules(data, dtype):
     assert mg.tensor(data).dtype == dtype

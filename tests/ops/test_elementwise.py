@@ -30,7 +30,9 @@ def test_arithmetic_between_broadcast_tensors(op, data):
     check_gradients(op, a, b)
 
 
-@pytest.mark.parametrize("tensor_on_left", [True, False], ids=["tensor-op-other", "other-op-tensor"])
+@pytest.mark.parametrize(
+    "tensor_on_left", [True, False], ids=["tensor-op-other", "other-op-tensor"]
+)
 @pytest.mark.parametrize("other_kind", ["python float", "numpy array"])
 @pytest.mark.parametrize("op", ARITHMETIC, ids=_name)
 @given(data=st.data())
@@ -177,11 +179,27 @@ def test_cast_to_an_integer_dtype_leaves_the_graph():
 
 BAD_CALLS = {
     "add": (lambda: mg.ones(2, 3) + mg.ones(4), ValueError, r"add: shapes \(2, 3\) and \(4,\)"),
-    "mul-array": (lambda: mg.ones(2, 3) * np.ones((3, 2)), ValueError, r"mul: shapes \(2, 3\) and \(3, 2\)"),
-    "maximum": (lambda: mg.maximum(mg.ones(2), mg.ones(3)), ValueError, r"maximum: shapes \(2,\) and \(3,\)"),
+    "mul-array": (
+        lambda: mg.ones(2, 3) * np.ones((3, 2)),
+        ValueError,
+        r"mul: shapes \(2, 3\) and \(3, 2\)",
+    ),
+    "maximum": (
+        lambda: mg.maximum(mg.ones(2), mg.ones(3)),
+        ValueError,
+        r"maximum: shapes \(2,\) and \(3,\)",
+    ),
     "compare": (lambda: mg.ones(2) < mg.ones(3), ValueError, r"lt: shapes \(2,\) and \(3,\)"),
-    "where-dtype": (lambda: mg.where(mg.ones(2), mg.ones(2), 0.0), TypeError, "where: condition must be a bool"),
-    "where-numbers": (lambda: mg.where(mg.tensor([True]), 1.0, 2.0), TypeError, "where: at least one"),
+    "where-dtype": (
+        lambda: mg.where(mg.ones(2), mg.ones(2), 0.0),
+        TypeError,
+        "where: condition must be a bool",
+    ),
+    "where-numbers": (
+        lambda: mg.where(mg.tensor([True]), 1.0, 2.0),
+        TypeError,
+        "where: at least one",
+    ),
     "where-shape": (
         lambda: mg.where(mg.tensor([True, False]), mg.ones(3), 0.0),
         ValueError,

@@ -40,9 +40,7 @@ def test_permute(data):
 def test_transpose_with_negative_dims(data):
     x = data.draw(floats(shapes(min_dims=1)))
     dim0, dim1 = data.draw(st.lists(st.integers(-x.ndim, x.ndim - 1), min_size=2, max_size=2))
-    _check_against_numpy(
-        lambda t: t.transpose(dim0, dim1), lambda a: np.swapaxes(a, dim0, dim1), x
-    )
+    _check_against_numpy(lambda t: t.transpose(dim0, dim1), lambda a: np.swapaxes(a, dim0, dim1), x)
 
 
 @given(data=st.data())
@@ -169,7 +167,9 @@ def test_stack_along_any_dim(data):
 def test_pad_counts_pairs_from_the_last_dim(data):
     x = data.draw(floats(shapes(min_dims=1)))
     padded_dims = data.draw(st.integers(1, x.ndim))
-    widths = data.draw(st.lists(st.integers(0, 2), min_size=2 * padded_dims, max_size=2 * padded_dims))
+    widths = data.draw(
+        st.lists(st.integers(0, 2), min_size=2 * padded_dims, max_size=2 * padded_dims)
+    )
     value = data.draw(st.floats(-3, 3))
     numpy_widths = [(0, 0)] * (x.ndim - padded_dims) + [
         (widths[2 * k], widths[2 * k + 1]) for k in reversed(range(padded_dims))
@@ -182,29 +182,85 @@ def test_pad_counts_pairs_from_the_last_dim(data):
 
 
 BAD_CALLS = {
-    "reshape": (lambda: mg.ones(2, 3).reshape(4, 2), ValueError, r"reshape: .*shape \(2, 3\) .*\(4, 2\)"),
+    "reshape": (
+        lambda: mg.ones(2, 3).reshape(4, 2),
+        ValueError,
+        r"reshape: .*shape \(2, 3\) .*\(4, 2\)",
+    ),
     "view": (lambda: mg.ones(2, 3).view(-1, 4), ValueError, r"reshape: .*\(2, 3\) \(6 elements\)"),
-    "expand-size": (lambda: mg.ones(2, 3).expand(4, 3, 2), ValueError, r"expand: .*\(2, 3\) to \(4, 3, 2\)"),
-    "expand-rank": (lambda: mg.ones(2, 3).expand(3), ValueError, r"expand: target shape \(3,\) has fewer"),
+    "expand-size": (
+        lambda: mg.ones(2, 3).expand(4, 3, 2),
+        ValueError,
+        r"expand: .*\(2, 3\) to \(4, 3, 2\)",
+    ),
+    "expand-rank": (
+        lambda: mg.ones(2, 3).expand(3),
+        ValueError,
+        r"expand: target shape \(3,\) has fewer",
+    ),
     "cat-shapes": (
         lambda: mg.cat([mg.ones(2, 3), mg.ones(2, 4)]),
         ValueError,
         r"cat: .*except in dim 0, got \(2, 3\), \(2, 4\)",
     ),
-    "cat-dim": (lambda: mg.cat([mg.ones(2), mg.ones(2)], dim=1), ValueError, "cat: dim 1 is out of range"),
+    "cat-dim": (
+        lambda: mg.cat([mg.ones(2), mg.ones(2)], dim=1),
+        ValueError,
+        "cat: dim 1 is out of range",
+    ),
     "cat-empty": (lambda: mg.cat([]), ValueError, "cat: expected a non-empty list"),
-    "stack": (lambda: mg.stack([mg.ones(2), mg.ones(3)]), ValueError, r"stack: .*same shape.*\(2,\).*\(3,\)"),
-    "squeeze": (lambda: mg.ones(2, 1).squeeze(2), ValueError, r"squeeze: dim 2 is out of range .*\(2, 1\)"),
-    "unsqueeze": (lambda: mg.ones(2, 1).unsqueeze(3), ValueError, "unsqueeze: dim 3 is out of range"),
-    "transpose": (lambda: mg.ones(2, 3).transpose(0, 2), ValueError, r"transpose: dim 2 .*\(2, 3\)"),
-    "permute-repeated": (lambda: mg.ones(2, 3).permute(0, 0), ValueError, r"permute: dims \(0, 0\) are not a perm"),
-    "permute-short": (lambda: mg.ones(2, 3).permute(0), ValueError, "permute: .*not a permutation of the 2 dims"),
-    "flatten": (lambda: mg.ones(2, 3).flatten(1, 0), ValueError, "flatten: start_dim 1 comes after"),
+    "stack": (
+        lambda: mg.stack([mg.ones(2), mg.ones(3)]),
+        ValueError,
+        r"stack: .*same shape.*\(2,\).*\(3,\)",
+    ),
+    "squeeze": (
+        lambda: mg.ones(2, 1).squeeze(2),
+        ValueError,
+        r"squeeze: dim 2 is out of range .*\(2, 1\)",
+    ),
+    "unsqueeze": (
+        lambda: mg.ones(2, 1).unsqueeze(3),
+        ValueError,
+        "unsqueeze: dim 3 is out of range",
+    ),
+    "transpose": (
+        lambda: mg.ones(2, 3).transpose(0, 2),
+        ValueError,
+        r"transpose: dim 2 .*\(2, 3\)",
+    ),
+    "permute-repeated": (
+        lambda: mg.ones(2, 3).permute(0, 0),
+        ValueError,
+        r"permute: dims \(0, 0\) are not a perm",
+    ),
+    "permute-short": (
+        lambda: mg.ones(2, 3).permute(0),
+        ValueError,
+        "permute: .*not a permutation of the 2 dims",
+    ),
+    "flatten": (
+        lambda: mg.ones(2, 3).flatten(1, 0),
+        ValueError,
+        "flatten: start_dim 1 comes after",
+    ),
     "pad-odd": (lambda: F.pad(mg.ones(2), (1, 1, 1)), ValueError, "pad: expected an even number"),
     "pad-rank": (lambda: F.pad(mg.ones(2), (1, 1, 1, 1)), ValueError, "pad: .*at most 1 dims"),
-    "pad-mode": (lambda: F.pad(mg.ones(2), (1, 1), mode="reflect"), ValueError, "pad: only mode='constant'"),
-    "getitem-range": (lambda: mg.ones(2, 3)[2], IndexError, r"getitem: .*\(tensor shape \(2, 3\)\)"),
-    "getitem-float": (lambda: mg.ones(2)[mg.tensor([0.0])], TypeError, "getitem: .*integer or bool.*float32"),
+    "pad-mode": (
+        lambda: F.pad(mg.ones(2), (1, 1), mode="reflect"),
+        ValueError,
+        "pad: only mode='constant'",
+    ),
+    "getitem-range": (
+        lambda: mg.ones(2, 3)[2],
+        IndexError,
+        r"getitem: .*\(tensor shape \(2, 3\)\)",
+    ),
+    "getitem-float": (
+        lambda: mg.ones(2)[mg.tensor([0.0])],
+        TypeError,
+        "getitem: .*integer or bool.*float32",
+    ),
 }
 
 

@@ -140,12 +140,24 @@ def test_argmax_argmin(op):
 
 
 BAD_CALLS = {
-    "sum": (lambda: mg.ones(2, 3).sum(2), ValueError, r"sum: dim 2 is out of range .*shape \(2, 3\)"),
+    "sum": (
+        lambda: mg.ones(2, 3).sum(2),
+        ValueError,
+        r"sum: dim 2 is out of range .*shape \(2, 3\)",
+    ),
     "mean": (lambda: mg.ones(2, 3).mean(-3), ValueError, r"mean: dim -3 is out of range"),
-    "repeated": (lambda: mg.ones(2, 3).sum((0, -2)), ValueError, "sum: dim .* names the same dimension"),
+    "repeated": (
+        lambda: mg.ones(2, 3).sum((0, -2)),
+        ValueError,
+        "sum: dim .* names the same dimension",
+    ),
     "float-dim": (lambda: mg.ones(2, 3).amax(1.0), TypeError, "amax: dim must be an int"),
     "max": (lambda: mg.ones(2).max(dim=1), ValueError, "amax: dim 1 is out of range"),
-    "int-mean": (lambda: mg.tensor(np.arange(3)).mean(), TypeError, "mean: .*floating-point.*int64"),
+    "int-mean": (
+        lambda: mg.tensor(np.arange(3)).mean(),
+        TypeError,
+        "mean: .*floating-point.*int64",
+    ),
 }
 
 
