@@ -70,7 +70,10 @@ class Tensor:
 
     def __init__(self, data, dtype=None, requires_grad=False, device=None):
         dtype = dtypes.as_dtype(dtype)
-        if device is None and not isinstance(data, Tensor) and device_of(data) == "cpu":
+        # anything not already on the GPU (numpy arrays, lists, numbers) goes to the default
+        # device; a tensor or a CuPy array stays where it is
+        on_gpu = hasattr(data, "__cuda_array_interface__")
+        if device is None and not isinstance(data, Tensor) and not on_gpu:
             device = default_device()
         self.data = _to_array(data, dtype, device)
         if requires_grad:

@@ -19,22 +19,39 @@ from minigrad.tensor import Tensor
 def as_tensor_like(value, like):
     """A Python number or numpy array as a tensor that fits next to `like`.
 
-    A Python number takes `like`'s dtype (so `x * 2` stays float32), except a float next to
-    an integer tensor, which becomes float32 (as in PyTorch).
+    A number (Python or numpy scalar, or 0-d array) takes `like`'s dtype, so `x * 2` and
+    `x / np.prod(shape)` stay float32; except that a float next to an integer or bool tensor
+    becomes float32 and an integer next to a bool tensor int64 (as in PyTorch).
     """
     if isinstance(value, Tensor):
         return value
-    if isinstance(value, (bool, int, float)):
-        dtype = like.dtype
-        if isinstance(value, float) and dtype.kind in "iub":
+    if isinstance(value, (bool, int, float, np.generic)) or (
+        isinstance(value, np.ndarray) and value.ndim == 0
+    ):
+        kind, dtype = np.asarray(value).dtype.kind, like.dtype
+        if kind == "f" and dtype.kind in "iub":
             dtype = dtypes.default_float
+        elif kind in "iu" and dtype.kind == "b":
+            dtype = dtypes.int64
         return Tensor._make(array_module(like.data).asarray(value, dtype=dtype))
     return Tensor(value, device=like.device)
+
+
+def _promote(a, b):
+    """An integer or bool tensor next to a float tensor takes the float's dtype, as in PyTorch
+    (numpy would widen int64 with float32 to float64). Only floats carry gradients, so the
+    cast needs no graph."""
+    if a.dtype.kind == "f" and b.dtype.kind != "f":
+        b = Tensor._make(b.data.astype(a.dtype))
+    elif b.dtype.kind == "f" and a.dtype.kind != "f":
+        a = Tensor._make(a.data.astype(b.dtype))
+    return a, b
 
 
 def _binary(function, a, b):
     a_is_tensor = isinstance(a, Tensor)
     a, b = (a, as_tensor_like(b, a)) if a_is_tensor else (as_tensor_like(a, b), b)
+    a, b = _promote(a, b)
     try:
         return function.apply(a, b)
     except ValueError:
@@ -138,11 +155,15 @@ def mul(a, b):
 
 
 def div(a, b):
+    """True division: integer tensors divide as float32, as in PyTorch (numpy gives float64)."""
+    a, b = (t.float() if isinstance(t, Tensor) and t.dtype.kind != "f" else t for t in (a, b))
     return _binary(Div, a, b)
 
 
 def pow(a, b):
     if isinstance(a, Tensor) and isinstance(b, (int, float)) and not isinstance(b, bool):
+        if isinstance(b, float) and a.dtype.kind != "f":
+            a = a.float()  # a fractional power of an integer tensor is float32, not float64
         return PowScalar.apply(a, exponent=b)
     return _binary(Pow, a, b)
 
@@ -389,7 +410,7 @@ def where(condition, input, other):
     like = input if isinstance(input, Tensor) else other
     if not isinstance(like, Tensor):
         raise TypeError("where: at least one of input and other must be a tensor")
-    a, b = as_tensor_like(input, like), as_tensor_like(other, like)
+    a, b = _promote(as_tensor_like(input, like), as_tensor_like(other, like))
     cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != bool:
         raise TypeError(f"where: condition must be a bool tensor, got dtype {cond.dtype}")

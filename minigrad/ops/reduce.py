@@ -87,7 +87,9 @@ class LogSumExp(Function):
 
 
 def _axes(op, a, dim):
-    return normalize_dims(op, dim, a.ndim, a.shape)
+    axes = normalize_dims(op, dim, a.ndim, a.shape)
+    # a 0-d tensor accepts dim 0 or -1, as in PyTorch, but numpy has no axis 0 to reduce
+    return axes if a.ndim else ()
 
 
 def sum(a, dim=None, keepdim=False):
@@ -118,9 +120,10 @@ def argmin(a, dim=None, keepdim=False):
 
 
 def _arg_reduce(op, a, dim, keepdim):
-    if dim is None:
+    axes = () if dim is None else _axes(op, a, dim)
+    if not axes:  # dim=None or a 0-d tensor: the index into the flattened tensor
         return Tensor._make(getattr(a.data.reshape(-1), op)())
-    (axis,) = _axes(op, a, dim)
+    (axis,) = axes
     return Tensor._make(getattr(a.data, op)(axis=axis, keepdims=keepdim))
 
 
