@@ -1,0 +1,1 @@
+"""Benchmarks of minigrad against PyTorch (never imported by minigrad or its tests)."""

@@ -1,0 +1,132 @@
+"""CPU speed of minigrad next to PyTorch: training steps of the lessons' models, and the cost
+of one small op.
+
+    python3 -m bench.cpu [--threads N] [--repeats R] [--only TEXT] [--no-write]
+
+needs PyTorch (`pip install -e '.[bench]'`). Both frameworks get the same number of threads:
+torch.set_num_threads(N), and for minigrad the BLAS under numpy (OPENBLAS_NUM_THREADS, set
+before numpy loads) and Numba. The workloads are in `bench/workloads.py`: same weights, same
+batch, Adam in both.
+
+How a number is measured: after warm-up steps (which also compile minigrad's Numba kernels),
+R rounds alternate between the two frameworks, flipping the order every round so that a
+burst of load from elsewhere on the machine hits both alike; each round times a block of
+steps lasting about --block seconds. A cell of the table is the median over the rounds of
+the time per step. The ratio is minigrad / PyTorch: below 1.0 minigrad is the faster.
+
+The table is printed and written to bench/RESULTS.md, with the machine it ran on.
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import time
+
+from bench.results import write_section
+
+SECTION = "CPU: minigrad vs PyTorch (training steps and per-op overhead)"
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--threads", type=int, default=1, help="threads for both frameworks")
+    parser.add_argument("--repeats", type=int, default=9, help="interleaved rounds per workload")
+    parser.add_argument("--block", type=float, default=0.3, help="seconds per timed block")
+    parser.add_argument("--only", default="", help="run the workloads whose name contains this")
+    parser.add_argument("--no-write", action="store_true", help="print, but leave RESULTS.md")
+    parser.add_argument("--title", default=SECTION, help="section of RESULTS.md to write")
+    return parser.parse_args(argv)
+
+
+def limit_threads(n):
+    """BLAS libraries read their thread count once, when loaded: set it before numpy loads."""
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+        os.environ[name] = str(n)
+
+
+def seconds_per_call(fn, count):
+    start = time.perf_counter()
+    for _ in range(count):
+        fn()
+    return (time.perf_counter() - start) / count
+
+
+def interleaved_medians(fns, repeats, block, warmup=3):
+    """Median seconds per call of each function in `fns`, timed in alternating rounds."""
+    for fn in fns:
+        seconds_per_call(fn, warmup)
+    counts = [max(1, round(block / seconds_per_call(fn, warmup))) for fn in fns]
+    rounds = [[] for _ in fns]
+    for r in range(repeats):
+        order = range(len(fns)) if r % 2 == 0 else reversed(range(len(fns)))
+        for i in order:
+            rounds[i].append(seconds_per_call(fns[i], counts[i]))
+    return [statistics.median(times) for times in rounds]
+
+
+def cpu_model():
+    with open("/proc/cpuinfo") as info:
+        for line in info:
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def machine_description(threads, load_before, load_after):
+    import numba
+    import numpy
+    import torch
+
+    return (
+        f"- CPU: {cpu_model()}, {os.cpu_count()} cores; {threads} thread(s) for each framework\n"
+        f"- Python {platform.python_version()}, numpy {numpy.__version__}, "
+        f"numba {numba.__version__}, torch {torch.__version__}\n"
+        f"- load average (1 min) before / after the run: {load_before:.1f} / {load_after:.1f}\n"
+        f"- run on {time.strftime('%Y-%m-%d %H:%M')} with `python3 -m bench.cpu "
+        f"--threads {threads}`; medians of interleaved rounds"
+    )
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    limit_threads(args.threads)
+    import torch  # noqa: E402  (after limit_threads, see there)
+
+    from bench import workloads
+
+    torch.set_num_threads(args.threads)
+    load_before = os.getloadavg()[0]
+    rows = []
+    for workload in workloads.WORKLOADS:
+        if args.only.lower() not in workload.name.lower():
+            continue
+        mg_step, torch_step = workload.steps()
+        workloads.check_same_loss(mg_step, torch_step)
+        ours, theirs = interleaved_medians([mg_step, torch_step], args.repeats, args.block)
+        rows.append((workload.name + " (ms/step)", ours * 1e3, theirs * 1e3))
+        print(_row(*rows[-1]), flush=True)
+    if args.only.lower() in "per-op overhead":
+        chains = [workloads.elementwise_chain(fw) for fw in (workloads.MINIGRAD, workloads.TORCH)]
+        ours, theirs = interleaved_medians(chains, args.repeats, args.block)
+        per_op = 1e6 / workloads.OPS_PER_CHAIN
+        name = f"per-op overhead: {workloads.OPS_PER_CHAIN} ops on (16,) tensors (µs/op)"
+        rows.append((name, ours * per_op, theirs * per_op))
+        print(_row(*rows[-1]), flush=True)
+
+    table = "\n".join(
+        ["| workload | minigrad | PyTorch | minigrad / PyTorch |", "|---|---:|---:|---:|"]
+        + [_row(*row) for row in rows]
+    )
+    report = machine_description(args.threads, load_before, os.getloadavg()[0]) + "\n\n" + table
+    print("\n" + report)
+    if not args.no_write:
+        write_section(args.title, report)
+
+
+def _row(name, ours, theirs):
+    return f"| {name} | {ours:.3f} | {theirs:.3f} | {ours / theirs:.2f} |"
+
+
+if __name__ == "__main__":
+    main()
