@@ -26,6 +26,7 @@ import time
 from bench.results import write_section
 
 SECTION = "CPU: minigrad vs PyTorch (training steps and per-op overhead)"
+CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
 
 
 def parse_args(argv=None):
@@ -36,6 +37,8 @@ def parse_args(argv=None):
     parser.add_argument("--only", default="", help="run the workloads whose name contains this")
     parser.add_argument("--no-write", action="store_true", help="print, but leave RESULTS.md")
     parser.add_argument("--title", default=SECTION, help="section of RESULTS.md to write")
+    parser.add_argument("--clock", choices=CLOCKS, default="wall",
+                        help="wall time, or the process's CPU time (steadier on a busy machine)")
     return parser.parse_args(argv)
 
 
@@ -45,23 +48,23 @@ def limit_threads(n):
         os.environ[name] = str(n)
 
 
-def seconds_per_call(fn, count):
-    start = time.perf_counter()
+def seconds_per_call(fn, count, clock):
+    start = clock()
     for _ in range(count):
         fn()
-    return (time.perf_counter() - start) / count
+    return (clock() - start) / count
 
 
-def interleaved_medians(fns, repeats, block, warmup=3):
+def interleaved_medians(fns, repeats, block, clock, warmup=3):
     """Median seconds per call of each function in `fns`, timed in alternating rounds."""
     for fn in fns:
-        seconds_per_call(fn, warmup)
-    counts = [max(1, round(block / seconds_per_call(fn, warmup))) for fn in fns]
+        seconds_per_call(fn, warmup, clock)
+    counts = [max(1, round(block / seconds_per_call(fn, warmup, clock))) for fn in fns]
     rounds = [[] for _ in fns]
     for r in range(repeats):
         order = range(len(fns)) if r % 2 == 0 else reversed(range(len(fns)))
         for i in order:
-            rounds[i].append(seconds_per_call(fns[i], counts[i]))
+            rounds[i].append(seconds_per_call(fns[i], counts[i], clock))
     return [statistics.median(times) for times in rounds]
 
 
@@ -73,18 +76,20 @@ def cpu_model():
     return platform.processor() or "unknown"
 
 
-def machine_description(threads, load_before, load_after):
+def machine_description(args, load_before, load_after):
     import numba
     import numpy
     import torch
 
     return (
-        f"- CPU: {cpu_model()}, {os.cpu_count()} cores; {threads} thread(s) for each framework\n"
+        f"- CPU: {cpu_model()}, {os.cpu_count()} cores; {args.threads} thread(s) for each "
+        "framework\n"
         f"- Python {platform.python_version()}, numpy {numpy.__version__}, "
         f"numba {numba.__version__}, torch {torch.__version__}\n"
         f"- load average (1 min) before / after the run: {load_before:.1f} / {load_after:.1f}\n"
         f"- run on {time.strftime('%Y-%m-%d %H:%M')} with `python3 -m bench.cpu "
-        f"--threads {threads}`; medians of interleaved rounds"
+        f"--threads {args.threads} --clock {args.clock}`; medians of {args.repeats} interleaved "
+        f"rounds of {args.clock}-clock time"
     )
 
 
@@ -96,6 +101,7 @@ def main(argv=None):
     from bench import workloads
 
     torch.set_num_threads(args.threads)
+    clock = CLOCKS[args.clock]
     load_before = os.getloadavg()[0]
     rows = []
     for workload in workloads.WORKLOADS:
@@ -103,12 +109,12 @@ def main(argv=None):
             continue
         mg_step, torch_step = workload.steps()
         workloads.check_same_loss(mg_step, torch_step)
-        ours, theirs = interleaved_medians([mg_step, torch_step], args.repeats, args.block)
+        ours, theirs = interleaved_medians([mg_step, torch_step], args.repeats, args.block, clock)
         rows.append((workload.name + " (ms/step)", ours * 1e3, theirs * 1e3))
         print(_row(*rows[-1]), flush=True)
     if args.only.lower() in "per-op overhead":
         chains = [workloads.elementwise_chain(fw) for fw in (workloads.MINIGRAD, workloads.TORCH)]
-        ours, theirs = interleaved_medians(chains, args.repeats, args.block)
+        ours, theirs = interleaved_medians(chains, args.repeats, args.block, clock)
         per_op = 1e6 / workloads.OPS_PER_CHAIN
         name = f"per-op overhead: {workloads.OPS_PER_CHAIN} ops on (16,) tensors (µs/op)"
         rows.append((name, ours * per_op, theirs * per_op))
@@ -118,7 +124,7 @@ def main(argv=None):
         ["| workload | minigrad | PyTorch | minigrad / PyTorch |", "|---|---:|---:|---:|"]
         + [_row(*row) for row in rows]
     )
-    report = machine_description(args.threads, load_before, os.getloadavg()[0]) + "\n\n" + table
+    report = machine_description(args, load_before, os.getloadavg()[0]) + "\n\n" + table
     print("\n" + report)
     if not args.no_write:
         write_section(args.title, report)

@@ -4,13 +4,15 @@
 
 Prints, per workload, the functions with the most time spent in themselves (tottime): numpy
 calls show up as `{method 'xyz' of 'numpy.ndarray' objects}` or `{built-in method ...}`,
-minigrad's as file:line(function).
+minigrad's as file:line(function). The clock is the process's CPU time, not the wall clock,
+so that other programs sharing the machine do not inflate the numbers.
 """
 
 import argparse
 import cProfile
 import io
 import pstats
+import time
 
 from bench.cpu import limit_threads
 
@@ -31,7 +33,7 @@ def main(argv=None):
             continue
         for _ in range(3):  # warm-up: Numba compilation and first-step allocations
             step()
-        profile = cProfile.Profile()
+        profile = cProfile.Profile(time.process_time)
         profile.enable()
         for _ in range(args.steps):
             step()
@@ -40,7 +42,7 @@ def main(argv=None):
         stats = pstats.Stats(profile, stream=out).sort_stats("tottime")
         stats.print_stats(args.top)
         print(f"==== {name}: {args.steps} steps, {stats.total_tt * 1e3 / args.steps:.2f} ms/step "
-              "under the profiler")
+              "(CPU time, under the profiler)")
         print(_table_only(out.getvalue()))
 
 
