@@ -16,10 +16,13 @@ so in the backward pass its gradient is the SUM of what those windows hand back.
 `fold_windows` does that sum without looping over pixels: for one kernel offset (a, b), the
 pixels read across all windows form a strided slice of the image, hit at most once each, so
 `image[..., slice] += windows[..., a, b, :, :]` is exact; kH·kW such slice-adds cover every
-window. `array_module` picks numpy or CuPy, so the same code runs on both devices.
+window. `array_module` picks numpy or CuPy, so the same code runs on both devices. On the CPU,
+a compiled loop (`ops.cpu_kernels`) does the same sum in one pass over the windows.
 """
 
 import itertools
+
+import numpy as np
 
 from minigrad.backend import array_module
 
@@ -68,6 +71,16 @@ def sliding_windows(x, kernel_size, stride, dilation):
 def fold_windows(windows, image_shape, stride, dilation):
     """The adjoint of `sliding_windows`: a zero image of `image_shape` with every window's
     entries added back onto the pixels they were read from (overlaps accumulate)."""
+    if isinstance(windows, np.ndarray):  # kH·kW passes over the image become one loop
+        from minigrad.ops import cpu_kernels  # numba loads on first use, not on import
+
+        windows = np.ascontiguousarray(windows)
+        return cpu_kernels.fold_windows(windows, tuple(image_shape), tuple(stride), tuple(dilation))
+    return fold_windows_by_slices(windows, image_shape, stride, dilation)
+
+
+def fold_windows_by_slices(windows, image_shape, stride, dilation):
+    """`fold_windows` on numpy or CuPy: kH·kW strided slice-adds (the module docstring)."""
     n, c, kh, kw, h_out, w_out = windows.shape
     (sh, sw), (dh, dw) = stride, dilation
     image = array_module(windows).zeros(image_shape, dtype=windows.dtype)

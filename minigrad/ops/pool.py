@@ -2,10 +2,14 @@
 
 Both look at the windows through `sliding_windows` (a strided view, no loop over pixels) and
 send the gradient back through `fold_windows`, which sums it where windows overlap
-(stride < kernel_size). Padding is ((top, bottom), (left, right)), as in `im2col`.
+(stride < kernel_size). Padding is ((top, bottom), (left, right)), as in `im2col`. On the CPU,
+max pooling runs as compiled loops instead (`ops.cpu_kernels`), checked against the
+reference functions here.
 """
 
 import math
+
+import numpy as np
 
 from minigrad.autograd import Function
 from minigrad.backend import array_module
@@ -25,20 +29,45 @@ class MaxPool2d(Function):
 
     def forward(self, x, kernel_size, stride, padding):
         padded = pad_images(x, padding, value=-math.inf)
-        windows = sliding_windows(padded, kernel_size, stride, NO_DILATION)
-        n, c, kh, kw, h_out, w_out = windows.shape
-        flat = windows.reshape(n, c, kh * kw, h_out, w_out)
-        self.winner = flat.argmax(axis=2)[:, :, None]
-        self.windows_shape, self.padded_shape = windows.shape, padded.shape
-        self.stride, self.padding = stride, padding
-        return array_module(x).take_along_axis(flat, self.winner, axis=2)[:, :, 0]
+        self.find_maxima, self.route_gradient = _max_pool_implementation(padded)
+        y, self.winner = self.find_maxima(padded, kernel_size, stride)
+        self.padded_shape, self.kernel_size, self.stride = padded.shape, kernel_size, stride
+        self.padding = padding
+        return y
 
     def backward(self, g):
-        n, c, kh, kw, h_out, w_out = self.windows_shape
-        offsets = array_module(g).arange(kh * kw).reshape(1, 1, kh * kw, 1, 1)
-        windows_grad = ((offsets == self.winner) * g[:, :, None]).reshape(self.windows_shape)
-        dx = fold_windows(windows_grad, self.padded_shape, self.stride, NO_DILATION)
+        dx = self.route_gradient(g, self.winner, self.padded_shape, self.kernel_size, self.stride)
         return crop_images(dx, self.padding)
+
+
+def max_pool2d_windows(padded, kernel_size, stride):
+    """(y, winner): each window's maximum and its offset a·kW + b inside the window.
+
+    The reference version, on numpy or CuPy: a strided view of the windows, argmax over them.
+    """
+    windows = sliding_windows(padded, kernel_size, stride, NO_DILATION)
+    n, c, kh, kw, h_out, w_out = windows.shape
+    flat = windows.reshape(n, c, kh * kw, h_out, w_out)
+    winner = flat.argmax(axis=2)[:, :, None]
+    return array_module(padded).take_along_axis(flat, winner, axis=2)[:, :, 0], winner
+
+
+def max_pool2d_windows_backward(g, winner, padded_shape, kernel_size, stride):
+    """dx of the padded image: g sent to each window's winner, folded back into the image."""
+    (kh, kw), (n, c, h_out, w_out) = kernel_size, g.shape
+    offsets = array_module(g).arange(kh * kw).reshape(1, 1, kh * kw, 1, 1)
+    windows_grad = ((offsets == winner) * g[:, :, None]).reshape(n, c, kh, kw, h_out, w_out)
+    return fold_windows(windows_grad, padded_shape, stride, NO_DILATION)
+
+
+def _max_pool_implementation(padded):
+    """(forward, backward) array functions: compiled loops on the CPU (one pass, no window
+    copies; see ops/cpu_kernels.py), the numpy/CuPy reference above on the GPU."""
+    if isinstance(padded, np.ndarray):
+        from minigrad.ops import cpu_kernels  # numba loads on first use, not on import
+
+        return cpu_kernels.max_pool2d, cpu_kernels.max_pool2d_backward
+    return max_pool2d_windows, max_pool2d_windows_backward
 
 
 class AvgPool2d(Function):

@@ -1,0 +1,84 @@
+"""Numba-compiled loops for the CPU, where numpy has no fast vectorised form of a window op.
+
+numpy is fast when one call does a lot of work on contiguous memory. Two window ops do not fit
+that mould:
+
+* max pooling: the windows exist only as a strided view, so numpy must copy every window
+  before `argmax` can run over a middle axis, then gather the winners with `take_along_axis`;
+  its backward builds a (kH·kW)-times larger one-hot array and folds it back. One loop finds
+  each window's maximum and where it was in a single pass, and its backward is one add per
+  output pixel.
+* folding windows back into an image (col2im): kH·kW strided slice-adds each walk the whole
+  image; one loop adds every window element to its pixel once.
+
+The readable numpy versions stay where they were (`ops.pool`, `ops.im2col`): they run on CuPy
+arrays, and the tests check these loops against them. The loops read arrays in memory order
+and index plainly, so they are as easy to check by eye as the maths in the docstrings.
+
+Kernels compile on first use, once per dtype (about a second each), and are cached on disk
+(`cache=True`), so later runs load them in milliseconds. numba itself is imported only when a
+kernel is first needed, so `import minigrad` does not pay for it.
+"""
+
+import numba
+import numpy as np
+
+
+@numba.njit(cache=True)
+def max_pool2d(padded, kernel_size, stride):
+    """(y, winner) for windows of `padded` (N, C, H, W): y[n, c, i, j] is the window's maximum
+    and winner[n, c, i, j] its flat position h·W + w in the image, the first one on ties
+    (as in PyTorch). A NaN wins over everything, so it propagates, as in PyTorch."""
+    (kh, kw), (sh, sw) = kernel_size, stride
+    n, c, height, width = padded.shape
+    h_out, w_out = (height - kh) // sh + 1, (width - kw) // sw + 1
+    y = np.empty((n, c, h_out, w_out), dtype=padded.dtype)
+    winner = np.empty((n, c, h_out, w_out), dtype=np.int64)
+    for b in range(n):
+        for ch in range(c):
+            image = padded[b, ch]
+            for i in range(h_out):
+                for j in range(w_out):
+                    top, left = i * sh, j * sw
+                    best, where = image[top, left], top * width + left
+                    for a in range(kh):
+                        for e in range(kw):
+                            value = image[top + a, left + e]
+                            if best == best and (value > best or value != value):
+                                best, where = value, (top + a) * width + left + e
+                    y[b, ch, i, j] = best
+                    winner[b, ch, i, j] = where
+    return y, winner
+
+
+@numba.njit(cache=True)
+def max_pool2d_backward(g, winner, padded_shape, kernel_size, stride):
+    """dx of the padded image: each output's gradient added to the pixel that won its window
+    (a pixel that wins several overlapping windows collects all their gradients). The
+    window geometry is already in `winner`; the arguments match the reference's."""
+    n, c, h_out, w_out = g.shape
+    dx = np.zeros((n, c, padded_shape[2] * padded_shape[3]), dtype=g.dtype)
+    for b in range(n):
+        for ch in range(c):
+            for i in range(h_out):
+                for j in range(w_out):
+                    dx[b, ch, winner[b, ch, i, j]] += g[b, ch, i, j]
+    return dx.reshape(padded_shape)
+
+
+@numba.njit(cache=True)
+def fold_windows(windows, image_shape, stride, dilation):
+    """The adjoint of `sliding_windows`: image[n, c, i·s_h + a·d_h, j·s_w + b·d_w] collects
+    windows[n, c, a, b, i, j] for every window (a, b) and output position (i, j)."""
+    n, c, kh, kw, h_out, w_out = windows.shape
+    (sh, sw), (dh, dw) = stride, dilation
+    image = np.zeros(image_shape, dtype=windows.dtype)
+    for b in range(n):
+        for ch in range(c):
+            for a in range(kh):
+                for e in range(kw):
+                    for i in range(h_out):
+                        row = i * sh + a * dh
+                        for j in range(w_out):
+                            image[b, ch, row, j * sw + e * dw] += windows[b, ch, a, e, i, j]
+    return image

@@ -1,0 +1,57 @@
+"""The compiled CPU loops (minigrad/ops/cpu_kernels.py) against the numpy reference versions
+they replace on the CPU: same outputs, same gradients."""
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from minigrad.ops import cpu_kernels
+from minigrad.ops.im2col import fold_windows_by_slices, output_size
+from minigrad.ops.pool import max_pool2d_windows, max_pool2d_windows_backward
+
+geometry = st.tuples(st.integers(1, 3), st.integers(1, 3))
+
+
+@st.composite
+def padded_images(draw):
+    """(images, kernel, stride), the images at least one window big; small integer values
+    make ties common, so the first-maximum rule is exercised."""
+    kernel, stride = draw(geometry), draw(geometry)
+    height, width = (draw(st.integers(k, k + 5)) for k in kernel)
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    images = rng.integers(-3, 4, size=(2, 3, height, width)).astype(dtype)
+    if draw(st.booleans()):
+        images[:, :, 0, :] = -np.inf  # a padded border, as max_pool2d pads
+    return images, kernel, stride
+
+
+@given(padded_images(), st.integers(0, 99))
+def test_max_pool_loops_match_the_numpy_reference(case, seed):
+    images, kernel, stride = case
+    y, winner = cpu_kernels.max_pool2d(images, kernel, stride)
+    expected_y, expected_winner = max_pool2d_windows(images, kernel, stride)
+    np.testing.assert_array_equal(y, expected_y)
+    g = np.random.default_rng(seed).standard_normal(y.shape).astype(images.dtype)
+    dx = cpu_kernels.max_pool2d_backward(g, winner, images.shape, kernel, stride)
+    expected_dx = max_pool2d_windows_backward(g, expected_winner, images.shape, kernel, stride)
+    assert dx.dtype == images.dtype
+    np.testing.assert_allclose(dx, expected_dx, rtol=1e-6, atol=1e-6)
+
+
+def test_max_pool_loops_let_nan_win_as_pytorch_does():
+    images = np.array([[[[1.0, np.nan], [3.0, 2.0]]]], dtype=np.float32)
+    y, winner = cpu_kernels.max_pool2d(images, (2, 2), (2, 2))
+    assert np.isnan(y[0, 0, 0, 0]) and winner[0, 0, 0, 0] == 1
+
+
+@given(geometry, geometry, geometry, st.integers(0, 99))
+def test_fold_loop_matches_the_slice_adds(kernel, stride, dilation, seed):
+    rng = np.random.default_rng(seed)
+    image_shape = (2, 3, 9, 8)
+    h_out, w_out = output_size(image_shape, kernel, stride, dilation)
+    windows = rng.standard_normal((2, 3, *kernel, h_out, w_out)).astype(np.float32)
+    folded = cpu_kernels.fold_windows(windows, image_shape, stride, dilation)
+    expected = fold_windows_by_slices(windows, image_shape, stride, dilation)
+    assert folded.dtype == np.float32
+    np.testing.assert_allclose(folded, expected, rtol=1e-5, atol=1e-5)
