@@ -213,8 +213,9 @@ class Tensor:
         if grad.dtype != self.dtype:
             grad = grad.astype(self.dtype)
         if self.grad is None:
-            # a copy: the incoming array may be a read-only broadcast view or shared
-            self.grad = Tensor._make(array_module(grad).array(grad, copy=True))
+            # a copy: the incoming array may be a read-only broadcast view or shared; in C
+            # order, like the parameter, so optimizers can walk both in step
+            self.grad = Tensor._make(array_module(grad).array(grad, copy=True, order="C"))
         else:
             self.grad.data += grad
 

@@ -20,6 +20,8 @@ Kernels compile on first use, once per dtype (about a second each), and are cach
 kernel is first needed, so `import minigrad` does not pay for it.
 """
 
+import math
+
 import numba
 import numpy as np
 
@@ -82,3 +84,22 @@ def fold_windows(windows, image_shape, stride, dilation):
                         for j in range(w_out):
                             image[b, ch, row, j * sw + e * dw] += windows[b, ch, a, e, i, j]
     return image
+
+
+@numba.njit(cache=True, error_model="numpy")
+def adam_update(param, grad, m, v, one_minus_beta1, beta2, one_minus_beta2, eps, step_size,
+                bias_correction2_sqrt):
+    """One Adam step on flat arrays, element by element (the formulas of optim/adam.py):
+
+        m ← m + (1 − β₁)(g − m),   v ← β₂v + (1 − β₂)g²,
+        θ ← θ − step_size · m / (√v / √(1 − β₂ᵗ) + ε),   step_size = γ / (1 − β₁ᵗ)
+
+    The numbers come in the arrays' dtype, so float32 arithmetic stays float32, in the same
+    order of operations as the numpy lines. error_model="numpy" lets a division by zero give
+    inf as numpy does, instead of an exception check in every iteration, which would keep
+    the loop from vectorising.
+    """
+    for i in range(param.size):
+        m[i] += one_minus_beta1 * (grad[i] - m[i])
+        v[i] = beta2 * v[i] + one_minus_beta2 * grad[i] * grad[i]
+        param[i] -= step_size * (m[i] / (math.sqrt(v[i]) / bias_correction2_sqrt + eps))

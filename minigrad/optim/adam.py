@@ -24,6 +24,8 @@ For plain SGD the two are the same thing; for adaptive optimizers they are not.
 
 import math
 
+import numpy as np
+
 from minigrad.backend import array_module
 from minigrad.optim.optimizer import Optimizer
 
@@ -75,6 +77,9 @@ class Adam(Optimizer):
         g = self._direction(param, grad, group["maximize"], weight_decay)
 
         m, v = state["exp_avg"], state["exp_avg_sq"]
+        if _fused_update_applies(param, g, m, v, group):
+            _fused_update(param, g, m, v, beta1, beta2, group["eps"], lr, step)
+            return
         m += (1 - beta1) * (g - m)
         v *= beta2
         v += (1 - beta2) * g * g
@@ -85,6 +90,32 @@ class Adam(Optimizer):
         step_size = lr / (1 - math.pow(beta1, step))
         denom = xp.sqrt(v) / math.sqrt(1 - math.pow(beta2, step)) + group["eps"]
         param -= step_size * (m / denom)
+
+
+def _fused_update_applies(param, grad, m, v, group):
+    """The compiled loop handles plain Adam on contiguous CPU arrays; amsgrad and CuPy arrays
+    take the numpy/CuPy lines of `Adam._update`."""
+    arrays = (param, grad, m, v)
+    return not group["amsgrad"] and all(
+        isinstance(a, np.ndarray) and a.flags.c_contiguous and a.dtype == param.dtype
+        for a in arrays
+    )
+
+
+def _fused_update(param, grad, m, v, beta1, beta2, eps, lr, step):
+    """`Adam._update`'s formulas in one pass over memory (see cpu_kernels.adam_update): the
+    textbook lines make about ten passes, each with a temporary array, and Adam runs over
+    every parameter at every step. The numbers are passed in the parameter's dtype, so the
+    arithmetic is float32 for a float32 model, as it is in the numpy lines."""
+    from minigrad.ops import cpu_kernels  # numba loads on first use, not on import
+
+    as_dtype = param.dtype.type
+    cpu_kernels.adam_update(
+        param.reshape(-1), grad.reshape(-1), m.reshape(-1), v.reshape(-1),
+        as_dtype(1 - beta1), as_dtype(beta2), as_dtype(1 - beta2), as_dtype(eps),
+        as_dtype(lr / (1 - math.pow(beta1, step))),
+        as_dtype(math.sqrt(1 - math.pow(beta2, step))),
+    )
 
 
 class AdamW(Adam):

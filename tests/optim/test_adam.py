@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from minigrad.optim import Adam, AdamW
+from minigrad.optim import Adam, AdamW, adam
 from tests.optim.problem import assert_follows_rule, make_params, run
 
 
@@ -63,6 +63,16 @@ def test_adam_and_adamw_differ_only_when_weight_decay_is_set():
         paths[cls.__name__, decay] = run(cls(params, lr=0.1, weight_decay=decay), params, 5)
     np.testing.assert_array_equal(paths["Adam", 0.0], paths["AdamW", 0.0])
     assert np.abs(paths["Adam", 0.1] - paths["AdamW", 0.1]).max() > 1e-3
+
+
+@pytest.mark.parametrize("options", [{}, {"weight_decay": 0.1, "maximize": True}], ids=str)
+def test_adam_compiled_cpu_loop_matches_the_numpy_lines_in_float32(options, monkeypatch):
+    paths = []
+    for fused in (True, False):
+        monkeypatch.setattr(adam, "_fused_update_applies", lambda *args, fused=fused: fused)
+        params = make_params(np.float32)
+        paths.append(run(Adam(params, lr=0.1, **options), params, steps=6))
+    np.testing.assert_array_equal(paths[0], paths[1])  # same operations in the same order
 
 
 def test_adam_state_is_named_as_in_pytorch():
