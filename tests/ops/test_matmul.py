@@ -77,3 +77,21 @@ def test_shapes_that_do_not_fit_raise_our_error(name):
     call, message = BAD_CALLS[name]
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@given(st.lists(st.integers(1, 3), max_size=2).map(tuple), st.integers(1, 4), st.integers(1, 4),
+       st.booleans(), st.integers(0, 2**16))
+def test_fused_linear_matches_transpose_matmul_add(batch, n_in, n_out, bias, seed):
+    rng = np.random.default_rng(seed)
+    shapes = [batch + (n_in,), (n_out, n_in)] + [(n_out,)] * bias
+    arrays = [rng.standard_normal(shape).astype(np.float32) for shape in shapes]
+    fused, composed = ([mg.tensor(a, requires_grad=True) for a in arrays] for _ in range(2))
+    y = mg.ops.matmul.Linear.apply(*fused)
+    expected = composed[0] @ composed[1].T + (composed[2] if bias else 0.0)
+    gradient = rng.standard_normal(y.shape).astype(np.float32)
+    y.backward(gradient)
+    expected.backward(gradient)
+    np.testing.assert_allclose(y.numpy(), expected.numpy(), rtol=1e-5, atol=1e-6)
+    for ours, theirs in zip(fused, composed):
+        assert ours.grad.dtype == np.float32
+        np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=1e-5, atol=1e-6)

@@ -1,8 +1,11 @@
 """`F.linear`: the affine map y = x Wᵀ + b of a fully connected layer.
 
 W has shape (out_features, in_features), PyTorch's layout: row j holds the weights of output
-j. Composed from matmul and add, whose backward already gives dx = g W, dW = gᵀ x, db = Σ g.
+j. It is `input @ weight.T + bias`, computed by one fused op (`ops.matmul.Linear`, which says
+why) whose backward gives dx = g W, dW = gᵀ x, db = Σ g.
 """
+
+from minigrad.ops.matmul import Linear
 
 
 def linear(input, weight, bias=None):
@@ -13,5 +16,4 @@ def linear(input, weight, bias=None):
             f"{tuple(weight.shape)}: the input's last dim must equal in_features (the "
             "weight's dim 1)"
         )
-    output = input @ weight.T
-    return output if bias is None else output + bias
+    return Linear.apply(input, weight) if bias is None else Linear.apply(input, weight, bias)
