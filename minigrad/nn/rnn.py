@@ -71,15 +71,15 @@ class LSTM(Module):
             input = input.transpose(0, 1)
         h_0, c_0 = self._initial_state(input, hx, batched)
 
-        layer_output, h_n, c_n = input, [], []
+        layer_output, last_states = input, []
         for k in range(self.num_layers):
             if k > 0:
                 layer_output = F.dropout(layer_output, self.dropout, self.training)
             states = self._run_layer(k, layer_output, h_0[k], c_0[k])
             layer_output = states[0]
-            h_n.append(states[0, -1])
-            c_n.append(states[1, -1])
-        h_n, c_n = stack(h_n), stack(c_n)
+            last_states.append(states[:, -1])  # (h, c) after the last step
+        final = stack(last_states, dim=1)  # (2, num_layers, N, H): h_n and c_n
+        h_n, c_n = final[0], final[1]
 
         if not batched:
             return layer_output.squeeze(1), (h_n.squeeze(1), c_n.squeeze(1))
@@ -89,10 +89,12 @@ class LSTM(Module):
 
     def _run_layer(self, k, sequence, h_0, c_0):
         """States (2, L, N, H) of layer k: every h_t ([0]) and every c_t ([1])."""
-        # the input's share of the gates, for all time steps in one matmul
-        x_proj = F.linear(sequence, getattr(self, f"weight_ih_l{k}"))
+        # the input's share of the gates, for all time steps in one matmul; both biases are
+        # constant over time, so they join it (added once to a (4H,) vector, not to every step)
+        bias = None
         if self.bias:
-            x_proj = x_proj + getattr(self, f"bias_ih_l{k}") + getattr(self, f"bias_hh_l{k}")
+            bias = getattr(self, f"bias_ih_l{k}") + getattr(self, f"bias_hh_l{k}")
+        x_proj = F.linear(sequence, getattr(self, f"weight_ih_l{k}"), bias)
         return lstm_recurrence(x_proj, h_0, c_0, getattr(self, f"weight_hh_l{k}"))
 
     def _check_input(self, input):

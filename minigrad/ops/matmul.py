@@ -35,17 +35,16 @@ class Linear(Function):
     """
 
     def forward(self, x, w, b=None):
-        self.x, self.w = x, w
-        y = x @ w.T
+        self.x_shape, self.x_rows, self.w = x.shape, x.reshape(-1, x.shape[-1]), w
+        y = self.x_rows @ w.T  # one matrix product, not one per leading index
         if b is not None:
             y += b
-        return y
+        return y.reshape(x.shape[:-1] + (w.shape[0],))
 
     def backward(self, g):
-        x, w = self.x, self.w
-        rows = g.reshape(-1, g.shape[-1])
-        dx = g @ w if self.needs_input_grad[0] else None
-        dw = rows.T @ x.reshape(-1, x.shape[-1]) if self.needs_input_grad[1] else None
+        w, rows = self.w, g.reshape(-1, g.shape[-1])
+        dx = (rows @ w).reshape(self.x_shape) if self.needs_input_grad[0] else None
+        dw = rows.T @ self.x_rows if self.needs_input_grad[1] else None
         if len(self.needs_input_grad) == 2:
             return dx, dw
         return dx, dw, rows.sum(axis=0) if self.needs_input_grad[2] else None
