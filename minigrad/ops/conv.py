@@ -38,25 +38,36 @@ class Conv2d(Function):
     def forward(self, x, w, b=None, *, stride, padding, dilation, groups):
         self.x, self.w, self.has_bias = x, w, b is not None
         self.geometry = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
-        return conv2d_forward(x, w, b, **self.geometry)
+        # when dW will be needed, keep the columns: backward then skips a second im2col
+        weight_needs_grad = self.needs_input_grad[1:2] == (True,)
+        self.cols = input_columns(x, w.shape, **self.geometry) if weight_needs_grad else None
+        return conv2d_forward(x, w, b, **self.geometry, cols=self.cols)
 
     def backward(self, g):
         x, w, geometry = self.x, self.w, self.geometry
         dx = conv2d_grad_input(g, w, x.shape, **geometry) if self.needs_input_grad[0] else None
-        dw = conv2d_grad_weight(g, x, w.shape, **geometry) if self.needs_input_grad[1] else None
+        dw = None
+        if self.needs_input_grad[1]:
+            dw = conv2d_grad_weight(g, x, w.shape, **geometry, cols=self.cols)
         if not self.has_bias:
             return dx, dw
         db = g.sum(axis=(0, 2, 3)) if self.needs_input_grad[2] else None
         return dx, dw, db
 
 
-def conv2d_forward(x, w, b, stride, padding, dilation, groups):
-    """x (N, C, H, W), w (O, C/groups, kH, kW), b (O,) or None -> y (N, O, H_out, W_out)."""
-    padded = pad_images(x, padding)
-    kernel_size = w.shape[2:]
-    cols = im2col(padded, kernel_size, stride, dilation, groups)
+def input_columns(x, weight_shape, stride, padding, dilation, groups):
+    """im2col of the padded input: (N, groups, C_g·kH·kW, H_out·W_out)."""
+    return im2col(pad_images(x, padding), weight_shape[2:], stride, dilation, groups)
+
+
+def conv2d_forward(x, w, b, stride, padding, dilation, groups, cols=None):
+    """x (N, C, H, W), w (O, C/groups, kH, kW), b (O,) or None -> y (N, O, H_out, W_out).
+    `cols`, if given, is `input_columns` of x, already computed."""
+    if cols is None:
+        cols = input_columns(x, w.shape, stride, padding, dilation, groups)
     y = _weight_matrices(w, groups) @ cols  # (N, groups, O_g, H_out·W_out)
-    y = y.reshape(x.shape[0], w.shape[0], *output_size(padded.shape, kernel_size, stride, dilation))
+    padded_shape = x.shape[:2] + tuple(n + sum(p) for n, p in zip(x.shape[2:], padding))
+    y = y.reshape(x.shape[0], w.shape[0], *output_size(padded_shape, w.shape[2:], stride, dilation))
     if b is not None:
         y += b.reshape(-1, 1, 1)
     return y
@@ -72,9 +83,11 @@ def conv2d_grad_input(g, w, input_shape, stride, padding, dilation, groups):
     return crop_images(dx_padded, padding)
 
 
-def conv2d_grad_weight(g, x, weight_shape, stride, padding, dilation, groups):
-    """dL/dw (weight_shape) from g = dL/dy and the input x: Σ over images of G · colsᵀ."""
-    cols = im2col(pad_images(x, padding), weight_shape[2:], stride, dilation, groups)
+def conv2d_grad_weight(g, x, weight_shape, stride, padding, dilation, groups, cols=None):
+    """dL/dw (weight_shape) from g = dL/dy and the input x: Σ over images of G · colsᵀ.
+    `cols`, if given, is `input_columns` of x, kept from the forward pass."""
+    if cols is None:
+        cols = input_columns(x, weight_shape, stride, padding, dilation, groups)
     per_image = _per_group(g, groups) @ cols.transpose(0, 1, 3, 2)  # (N, groups, O_g, K)
     return per_image.sum(axis=0).reshape(weight_shape)
 
