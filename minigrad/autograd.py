@@ -66,8 +66,7 @@ class Function:
     """One differentiable op. Subclasses define `forward` and `backward` (see module doc).
 
     `self.needs_input_grad[i]` tells backward whether input i wants a gradient, so an op can
-    skip work (returning None for that input). It is set before forward runs, so forward can
-    also skip keeping what backward will not use; it is () when no graph is recorded.
+    skip work (returning None for that input).
     """
 
     inputs = ()
@@ -79,15 +78,11 @@ class Function:
         arrays = [t.data for t in inputs]
         if len(arrays) > 1:
             _check_same_device(cls.__name__, inputs, arrays)
-        requires_grad = False
-        if _grad_enabled:
-            needs_input_grad = tuple([t.requires_grad for t in inputs])
-            requires_grad = True in needs_input_grad
-            if requires_grad:
-                fn.needs_input_grad = needs_input_grad
         out = fn.forward(*arrays, **options)
+        requires_grad = _grad_enabled and any(t.requires_grad for t in inputs)
         if requires_grad:
             fn.inputs = inputs
+            fn.needs_input_grad = tuple(t.requires_grad for t in inputs)
         return Tensor._make(out, requires_grad, fn if requires_grad else None)
 
     def forward(self, *arrays, **options):

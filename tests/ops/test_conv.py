@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 import minigrad as mg
 import minigrad.nn.functional as F
+from minigrad.ops import conv
 from minigrad.ops.im2col import col2im, im2col
 
 
@@ -107,6 +108,19 @@ def test_conv2d_forward_matches_direct_loops(case):
 @given(conv_cases())
 def test_conv2d_gradients_match_finite_differences(case):
     assert mg.gradcheck(case.conv, case.tensors())
+
+
+def test_conv2d_one_image_per_chunk_gives_the_same_values_and_gradients(monkeypatch):
+    case = ConvCase((3, 4, 6, 5), (6, 2, 3, 2), True, (2, 1), 1, (1, 2), 2, seed=7)
+    results = []
+    for chunk_bytes in (conv.COLUMNS_PER_CHUNK_BYTES, 1):  # the whole batch, then image by image
+        monkeypatch.setattr(conv, "COLUMNS_PER_CHUNK_BYTES", chunk_bytes)
+        tensors = case.tensors()
+        y = case.conv(*tensors)
+        y.backward(mg.ones(*y.shape, dtype=mg.float64))
+        results.append([y.numpy()] + [t.grad.numpy() for t in tensors])
+    for whole, chunked in zip(*results):
+        np.testing.assert_allclose(chunked, whole, rtol=1e-12, atol=1e-12)
 
 
 def test_conv2d_seed_example_sums_each_window():
