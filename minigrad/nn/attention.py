@@ -19,6 +19,7 @@ import numpy as np
 
 from minigrad.autograd import no_grad
 from minigrad.creation import empty, tensor, zeros
+from minigrad.nn import functional as F
 from minigrad.nn import init
 from minigrad.nn.linear import Linear
 from minigrad.nn.module import Module, Parameter
@@ -51,11 +52,12 @@ class MultiheadAttention(Module):
 
     def forward(self, query, key, value, key_padding_mask=None, need_weights=True,
                 attn_mask=None, average_attn_weights=True, is_causal=False):
+        self_attention = query is key and key is value
         if not self.batch_first:  # (L, N, E) -> (N, L, E)
             query, key, value = (t.transpose(0, 1) for t in (query, key, value))
         self._check_shapes(query, key, value)
         batch, query_len, _ = query.shape
-        q, k, v = self._project(query, key, value)
+        q, k, v = self._project(query, key, value, self_attention)
         keep = _keep_mask(key_padding_mask, attn_mask, batch, self.num_heads)
         out = scaled_dot_product_attention(
             q, k, v, attn_mask=keep, dropout_p=self.dropout if self.training else 0.0,
@@ -81,18 +83,26 @@ class MultiheadAttention(Module):
                 f"do not fit query {tuple(query.shape)}"
             )
 
-    def _project(self, query, key, value):
-        """Each of q, k, v through its third of in_proj, split into heads: (N, h, L, d/h)."""
+    def _project(self, query, key, value, self_attention):
+        """Each of q, k, v through its third of in_proj, split into heads: (N, h, L, d/h).
+
+        In self-attention (query, key and value were the same tensor) one product with the
+        whole (3d × d) in_proj does all three projections, as PyTorch does: one matrix
+        product and one graph node instead of three of each."""
+        if self_attention:
+            n, length, _ = query.shape
+            qkv = F.linear(query, self.in_proj_weight, self.in_proj_bias)
+            heads = qkv.reshape(n, length, 3, self.num_heads, self.head_dim).permute(2, 0, 3, 1, 4)
+            return heads[0], heads[1], heads[2]
         e = self.embed_dim
-        heads = []
+        projected = []
         for i, x in enumerate((query, key, value)):
-            weight = self.in_proj_weight[i * e : (i + 1) * e]
-            y = x @ weight.T
-            if self.in_proj_bias is not None:
-                y = y + self.in_proj_bias[i * e : (i + 1) * e]
+            part = slice(i * e, (i + 1) * e)
+            bias = None if self.in_proj_bias is None else self.in_proj_bias[part]
+            y = F.linear(x, self.in_proj_weight[part], bias)
             n, length, _ = y.shape
-            heads.append(y.reshape(n, length, self.num_heads, self.head_dim).transpose(1, 2))
-        return heads
+            projected.append(y.reshape(n, length, self.num_heads, self.head_dim).transpose(1, 2))
+        return projected
 
     def _weights(self, q, k, keep, is_causal, average):
         """The attention probabilities, for inspection (no gradient flows through them)."""

@@ -59,6 +59,21 @@ def test_encoder_layer_gradients_match_finite_differences(seed):
     assert gradcheck_module(layer, [random_tensor(seed, 1, 3, 4)])
 
 
+@pytest.mark.parametrize("batch_first", [True, False])
+def test_self_attention_packed_projection_matches_three_separate_ones(batch_first):
+    mha = randomize_parameters(nn.MultiheadAttention(6, 3, batch_first=batch_first), seed=3)
+    x = random_tensor(4, 2, 5, 6)
+    results = []
+    for same_tensor in (True, False):  # x three times, then three different tensors equal to x
+        key, value = (x, x) if same_tensor else (x * 1.0, x * 1.0)
+        out, _ = mha(x, key, value, need_weights=False)
+        out.sum().backward()
+        results.append([out.numpy(), x.grad.numpy(), mha.in_proj_weight.grad.numpy()])
+        x.grad = mha.in_proj_weight.grad = None
+    for packed, separate in zip(*results):
+        np.testing.assert_allclose(packed, separate, rtol=1e-10, atol=1e-12)
+
+
 def test_sequence_first_layout_is_the_default_as_in_pytorch():
     mha = nn.MultiheadAttention(4, 2).eval()
     x = mg.randn(3, 2, 4)  # (L, N, E)
