@@ -283,8 +283,8 @@ class Gelu(Function):
     """x·Φ(x), Φ the standard normal CDF;  dx = g * (Φ(x) + x·φ(x)).
 
     approximate='tanh' uses Φ(x) ≈ (1 + tanh(√(2/π)(x + 0.044715x³)))/2, as GPT-2 did.
-    The exact Φ needs erf, which numpy lacks: `erf` below is a rational approximation with
-    error under 1.5e-7, below float32's resolution.
+    The exact Φ needs erf, which numpy lacks: `normal_cdf_and_pdf` below uses a rational
+    approximation with error under 1.5e-7, below float32's resolution.
     """
 
     def forward(self, x, approximate):
@@ -294,7 +294,7 @@ class Gelu(Function):
             self.inner = math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)
             self.t = xp.tanh(self.inner)
             return 0.5 * x * (1 + self.t)
-        self.cdf = 0.5 * (1 + erf(x * (1 / math.sqrt(2))))
+        self.cdf, self.pdf = normal_cdf_and_pdf(x)
         return x * self.cdf
 
     def backward(self, g):
@@ -302,18 +302,48 @@ class Gelu(Function):
         if self.approximate == "tanh":
             d_inner = math.sqrt(2 / math.pi) * (1 + 3 * 0.044715 * x * x)
             return g * (0.5 * (1 + self.t) + 0.5 * x * (1 - self.t * self.t) * d_inner)
-        pdf = array_module(x).exp(-0.5 * x * x) * (1 / math.sqrt(2 * math.pi))
-        return g * (self.cdf + x * pdf)
+        slope = x * self.pdf
+        slope += self.cdf
+        slope *= g
+        return slope
 
 
-def erf(x):
-    """erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), on numpy or CuPy arrays."""
+ERF_POLYNOMIAL = (1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592)
+
+
+def normal_cdf_and_pdf(x):
+    """(Φ(x), φ(x)) of the standard normal, on numpy or CuPy arrays.
+
+    Φ(x) = (1 + erf(x/√2)) / 2, and erf is odd, so with z = |x|/√2 it is ½ + sign(x)·(½ −
+    ½·erfc(z)). Abramowitz & Stegun 7.1.26 give erfc(z) ≈ P(t)·e^(−z²) for z ≥ 0, with
+    t = 1/(1 + 0.3275911·z) and P(t) = Σ a_k t^k (k = 1..5, `ERF_POLYNOMIAL`, highest first),
+    |error| < 1.5e-7. And e^(−z²) = e^(−x²/2) = √(2π)·φ(x): the density comes for free.
+
+    Written with in-place updates: GELU runs on every hidden unit, and each temporary array
+    of the one-line formula would be another pass over memory.
+    """
     xp = array_module(x)
-    sign = xp.sign(x)
-    x = xp.abs(x)
-    t = 1 / (1 + 0.3275911 * x)
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    return sign * (1 - poly * xp.exp(-x * x))
+    z = xp.abs(x)
+    z *= 1 / math.sqrt(2)
+    gaussian = z * z
+    gaussian *= -1
+    xp.exp(gaussian, out=gaussian)  # e^(−z²)
+    t = z
+    t *= 0.3275911
+    t += 1
+    xp.reciprocal(t, out=t)
+    tail = ERF_POLYNOMIAL[0] * t
+    for coefficient in ERF_POLYNOMIAL[1:]:
+        tail += coefficient
+        tail *= t
+    tail *= gaussian  # erfc(z)
+    cdf = tail
+    cdf *= -0.5
+    cdf += 0.5
+    xp.copysign(cdf, x, out=cdf)
+    cdf += 0.5  # ½ + sign(x)·(½ − ½·erfc(z))
+    gaussian *= 1 / math.sqrt(2 * math.pi)  # φ(x)
+    return cdf, gaussian
 
 
 class Maximum(Function):
