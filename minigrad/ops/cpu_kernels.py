@@ -104,3 +104,11 @@ def adam_update(param, grad, m, v, one_minus_beta1, beta2, one_minus_beta2, eps,
         m[i] += one_minus_beta1 * (grad[i] - m[i])
         v[i] = beta2 * v[i] + one_minus_beta2 * grad[i] * grad[i]
         param[i] -= step_size * (m[i] / (math.sqrt(v[i]) / bias_correction2_sqrt + eps))
+
+
+@numba.njit(cache=True)
+def add_rows(target, rows, values):
+    """target[rows[i]] += values[i] for every i, in order, so a repeated row collects every
+    value sent to it (the backward of a[ids]); a negative row counts from the end."""
+    for i in range(rows.size):
+        target[rows[i]] += values[i]

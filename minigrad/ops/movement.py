@@ -68,6 +68,13 @@ class GetItem(Function):
         grad = xp.zeros(self.shape, dtype=self.dtype)
         if _is_basic_index(self.index):
             grad[self.index] = g
+        elif _is_row_lookup(self.index) and xp is np:
+            # a[ids], as in an embedding: numpy's add.at is slow (a Python-level ufunc loop
+            # per element), one compiled loop adds each row of g to its row of the gradient
+            from minigrad.ops import cpu_kernels  # numba loads on first use, not on import
+
+            rows = np.ascontiguousarray(g).reshape(self.index.size, -1)
+            cpu_kernels.add_rows(grad.reshape(self.shape[0], -1), self.index.reshape(-1), rows)
         else:
             xp.add.at(grad, self.index, g)
         return grad
@@ -214,6 +221,11 @@ def index_arrays(index):
     if isinstance(index, list):
         return np.asarray(index)
     return index
+
+
+def _is_row_lookup(index):
+    """An index that is one integer array, picking rows (a[ids])."""
+    return hasattr(index, "dtype") and index.dtype.kind in "iu"
 
 
 def _is_basic_index(index):

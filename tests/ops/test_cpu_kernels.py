@@ -55,3 +55,15 @@ def test_fold_loop_matches_the_slice_adds(kernel, stride, dilation, seed):
     expected = fold_windows_by_slices(windows, image_shape, stride, dilation)
     assert folded.dtype == np.float32
     np.testing.assert_allclose(folded, expected, rtol=1e-5, atol=1e-5)
+
+
+@given(st.integers(0, 2**16))
+def test_add_rows_matches_numpy_add_at(seed):
+    rng = np.random.default_rng(seed)
+    rows = rng.integers(-4, 4, size=(3, 5))  # repeats and negative rows, as a[ids] allows
+    values = rng.standard_normal((15, 2, 3)).astype(np.float32)
+    target = np.zeros((4, 2, 3), np.float32)
+    cpu_kernels.add_rows(target.reshape(4, -1), rows.reshape(-1), values.reshape(15, -1))
+    expected = np.zeros((4, 2, 3), np.float32)
+    np.add.at(expected, rows.reshape(-1), values)
+    np.testing.assert_allclose(target, expected, rtol=1e-6, atol=1e-6)
