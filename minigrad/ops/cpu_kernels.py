@@ -126,3 +126,34 @@ def add_rows(target, rows, values):
     value sent to it (the backward of a[ids]); a negative row counts from the end."""
     for i in range(rows.size):
         target[rows[i]] += values[i]
+
+
+@numba.njit(cache=True)
+def lstm_cell_forward(gates, scale, offset, c_prev, c):
+    """`ops.recurrent.cell_forward`, element by element: gates ← offset + scale·gates (the
+    i, f, g, o values from their tanh), then c ← f ⊙ c_prev + i ⊙ g."""
+    n, hidden = c.shape
+    for b in range(n):
+        for k in range(4 * hidden):
+            gates[b, k] = offset[k] + scale[k] * gates[b, k]
+        for j in range(hidden):
+            c[b, j] = gates[b, hidden + j] * c_prev[b, j] + gates[b, j] * gates[b, 2 * hidden + j]
+
+
+@numba.njit(cache=True)
+def lstm_cell_backward(dh_next, grad_h, dc, grad_c, gates, tanh_c, tanh_slope, gate_slopes,
+                       c_prev, da):
+    """`ops.recurrent.cell_backward`, element by element: fills da (N, 4H) and overwrites dc
+    with dL/dc_{t-1}. Gates and slopes are laid out i, f, g, o along the last dim."""
+    n, hidden = dc.shape
+    for b in range(n):
+        for j in range(hidden):
+            i, f = gates[b, j], gates[b, hidden + j]
+            g, o = gates[b, 2 * hidden + j], gates[b, 3 * hidden + j]
+            dh = dh_next[b, j] + grad_h[b, j]
+            dc_t = dh * o * tanh_slope[b, j] + grad_c[b, j] + dc[b, j]
+            da[b, j] = dc_t * g * gate_slopes[b, j]
+            da[b, hidden + j] = dc_t * c_prev[b, j] * gate_slopes[b, hidden + j]
+            da[b, 2 * hidden + j] = dc_t * i * gate_slopes[b, 2 * hidden + j]
+            da[b, 3 * hidden + j] = dh * tanh_c[b, j] * gate_slopes[b, 3 * hidden + j]
+            dc[b, j] = dc_t * f

@@ -22,6 +22,8 @@ one loop backward, the gradient flow through time is also there to read:
     dW_hh = Σ_t da_tᵀ h_{t-1}      dp_t = da_t      dh_0, dc_0 = what flows out of step 1
 """
 
+import numpy as np
+
 from minigrad.autograd import Function
 from minigrad.backend import array_module
 
@@ -60,54 +62,93 @@ class LSTMRecurrence(Function):
         steps, batch, hidden = x_proj.shape[0], x_proj.shape[1], w_hh.shape[1]
         self.h0, self.c0, self.w_hh = h0, c0, w_hh
         self.scale, self.offset = _gate_constants(xp, hidden, x_proj.dtype)
+        # scale·a_t = scale·x_proj_t + h_{t-1} (scale·W_hh)ᵀ: scaling the inputs once saves a
+        # pass per step (and scales of ½ and 1 are exact, so the numbers are the same). The
+        # transposed weights are laid out contiguously once: numpy's matmul with a transposed
+        # view is twice as slow at these sizes, and the loop multiplies by them L times
+        x_scaled = x_proj * self.scale
+        w_scaled_t = xp.ascontiguousarray((w_hh * self.scale[:, None]).T)
+        step, _ = _cell_implementation(x_proj)
         self.gates = xp.empty_like(x_proj)  # i, f, g, o after their nonlinearities
         self.states = xp.empty((2, steps, batch, hidden), dtype=x_proj.dtype)
         h, c = h0, c0
         for t in range(steps):
             gates, h_t, c_t = self.gates[t], self.states[0, t], self.states[1, t]
-            xp.matmul(h, w_hh.T, out=gates)
-            gates += x_proj[t]  # a_t
-            gates *= self.scale
-            xp.tanh(gates, out=gates)
-            gates *= self.scale
-            gates += self.offset  # σ or tanh of a_t, see _gate_constants
-            i, f, g, o = _split_gates(gates)
-            xp.multiply(f, c, out=c_t)
-            c_t += i * g  # c_t = f ⊙ c_{t-1} + i ⊙ g
+            xp.matmul(h, w_scaled_t, out=gates)
+            gates += x_scaled[t]
+            xp.tanh(gates, out=gates)  # tanh(scale·a_t)
+            step(gates, self.scale, self.offset, c, c_t)
             xp.tanh(c_t, out=h_t)
-            h_t *= o  # h_t = o ⊙ tanh(c_t)
+            h_t *= gates[:, 3 * hidden :]  # h_t = o ⊙ tanh(c_t)
             h, c = h_t, c_t
         return self.states
 
     def backward(self, grad):
         xp = array_module(grad)
+        grad = xp.ascontiguousarray(grad)
         hs, cs = self.states
         tanh_cs = xp.tanh(cs)
         tanh_slopes = 1 - tanh_cs * tanh_cs
         gate_slopes = self.scale * self.scale - (self.gates - self.offset) ** 2
+        _, step_back = _cell_implementation(grad)
         d_proj = xp.empty_like(self.gates)
         dh, dc = xp.zeros_like(self.h0), xp.zeros_like(self.c0)
         for t in reversed(range(len(cs))):
-            i, f, g, o = _split_gates(self.gates[t])
             c_prev = cs[t - 1] if t > 0 else self.c0
-            dh = dh + grad[0, t]
-            dc_t = dh * o
-            dc_t *= tanh_slopes[t]
-            dc_t += grad[1, t]
-            dc_t += dc  # dc_t = g_c[t] + dc_{t+1} ⊙ f_{t+1} + dh_t ⊙ o ⊙ (1 - tanh²c_t)
-            da = d_proj[t]
-            da_i, da_f, da_g, da_o = _split_gates(da)
-            xp.multiply(dc_t, g, out=da_i)  # dL/d(gate value); the slopes follow below
-            xp.multiply(dc_t, c_prev, out=da_f)
-            xp.multiply(dc_t, i, out=da_g)
-            xp.multiply(dh, tanh_cs[t], out=da_o)
-            da *= gate_slopes[t]
-            dc = dc_t * f
-            dh = da @ self.w_hh
+            step_back(dh, grad[0, t], dc, grad[1, t], self.gates[t], tanh_cs[t], tanh_slopes[t],
+                      gate_slopes[t], c_prev, d_proj[t])
+            dh = d_proj[t] @ self.w_hh
         h_prev = xp.concatenate([self.h0[None], hs[:-1]])
         hidden = self.w_hh.shape[1]
         d_w_hh = d_proj.reshape(-1, 4 * hidden).T @ h_prev.reshape(-1, hidden)
         return d_proj, dh, dc, d_w_hh
+
+
+def cell_forward(gates, scale, offset, c_prev, c):
+    """One step forward through the cell (numpy or CuPy), in place. `gates` (N, 4H) holds
+    tanh(scale·a_t) and is left holding offset + scale·tanh(scale·a_t), the gates i, f, g, o
+    (see _gate_constants); c (N, H) gets c_t = f ⊙ c_prev + i ⊙ g."""
+    gates *= scale
+    gates += offset
+    i, f, g, _ = _split_gates(gates)
+    array_module(c).multiply(f, c_prev, out=c)
+    c += i * g
+
+
+def cell_backward(dh_next, grad_h, dc, grad_c, gates, tanh_c, tanh_slope, gate_slopes, c_prev,
+                  da):
+    """One step back through the cell (numpy or CuPy), all arrays (N, H) or (N, 4H) at step t:
+
+        dh = dh_next + grad_h                    dh_next = da_{t+1} W_hh, from step t+1
+        dc_t = dc + grad_c + dh ⊙ o ⊙ tanh_slope   dc = dc_{t+1} ⊙ f_{t+1}, tanh_slope = 1 − tanh²c_t
+        da ← (dc_t ⊙ g, dc_t ⊙ c_prev, dc_t ⊙ i, dh ⊙ tanh c_t) ⊙ gate_slopes
+        dc ← dc_t ⊙ f                            (in place: what step t−1 receives)
+    """
+    xp = array_module(da)
+    i, f, g, o = _split_gates(gates)
+    dh = dh_next + grad_h
+    dc_t = dh * o
+    dc_t *= tanh_slope
+    dc_t += grad_c
+    dc_t += dc
+    da_i, da_f, da_g, da_o = _split_gates(da)
+    xp.multiply(dc_t, g, out=da_i)  # dL/d(gate value); the slopes follow below
+    xp.multiply(dc_t, c_prev, out=da_f)
+    xp.multiply(dc_t, i, out=da_g)
+    xp.multiply(dh, tanh_c, out=da_o)
+    da *= gate_slopes
+    xp.multiply(dc_t, f, out=dc)
+
+
+def _cell_implementation(array):
+    """(forward, backward) of one step: compiled loops on the CPU (one call per step instead
+    of several; at LSTM sizes each numpy call costs more than its arithmetic), the
+    numpy/CuPy lines above on the GPU."""
+    if isinstance(array, np.ndarray):
+        from minigrad.ops import cpu_kernels  # numba loads on first use, not on import
+
+        return cpu_kernels.lstm_cell_forward, cpu_kernels.lstm_cell_backward
+    return cell_forward, cell_backward
 
 
 def lstm_recurrence(x_proj, h0, c0, w_hh):
