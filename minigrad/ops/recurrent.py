@@ -28,7 +28,7 @@ from minigrad.autograd import Function
 from minigrad.backend import array_module
 
 
-def _gate_constants(xp, hidden, dtype):
+def gate_constants(xp, hidden, dtype):
     """(scale, offset), each (4H,): every gate is offset + scale·tanh(scale·a).
 
     With σ(a) = ½ + ½·tanh(a/2), the σ gates i, f, o have scale ½ and offset ½ and the tanh
@@ -61,7 +61,7 @@ class LSTMRecurrence(Function):
         xp = array_module(x_proj)
         steps, batch, hidden = x_proj.shape[0], x_proj.shape[1], w_hh.shape[1]
         self.h0, self.c0, self.w_hh = h0, c0, w_hh
-        self.scale, self.offset = _gate_constants(xp, hidden, x_proj.dtype)
+        self.scale, self.offset = gate_constants(xp, hidden, x_proj.dtype)
         # scale·a_t = scale·x_proj_t + h_{t-1} (scale·W_hh)ᵀ: scaling the inputs once saves a
         # pass per step (and scales of ½ and 1 are exact, so the numbers are the same). The
         # transposed weights are laid out contiguously once: numpy's matmul with a transposed
@@ -107,7 +107,7 @@ class LSTMRecurrence(Function):
 def cell_forward(gates, scale, offset, c_prev, c):
     """One step forward through the cell (numpy or CuPy), in place. `gates` (N, 4H) holds
     tanh(scale·a_t) and is left holding offset + scale·tanh(scale·a_t), the gates i, f, g, o
-    (see _gate_constants); c (N, H) gets c_t = f ⊙ c_prev + i ⊙ g."""
+    (see gate_constants); c (N, H) gets c_t = f ⊙ c_prev + i ⊙ g."""
     gates *= scale
     gates += offset
     i, f, g, _ = _split_gates(gates)

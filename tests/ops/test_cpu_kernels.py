@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from minigrad.ops import cpu_kernels
 from minigrad.ops.im2col import fold_windows_by_slices, output_size
 from minigrad.ops.pool import max_pool2d_windows, max_pool2d_windows_backward
+from minigrad.ops.recurrent import gate_constants, cell_backward, cell_forward
 
 geometry = st.tuples(st.integers(1, 3), st.integers(1, 3))
 
@@ -68,3 +69,28 @@ def test_add_rows_matches_numpy_add_at(seed):
     expected = np.zeros((4, 2, 3), np.float32)
     np.add.at(expected, rows.reshape(-1), values)
     np.testing.assert_allclose(target, expected, rtol=1e-6, atol=1e-6)
+
+
+@given(st.integers(1, 3), st.integers(1, 4), st.integers(0, 2**16))
+def test_lstm_cell_loops_match_the_numpy_lines(batch, hidden, seed):
+    rng = np.random.default_rng(seed)
+    scale, offset = gate_constants(np, hidden, np.float32)
+
+    def arrays(*shapes):
+        return [rng.standard_normal(shape).astype(np.float32) for shape in shapes]
+
+    small, wide = (batch, hidden), (batch, 4 * hidden)
+    tanh_values, c_prev = np.tanh(arrays(wide)[0]), arrays(small)[0]
+    gates, c = [tanh_values.copy(), tanh_values.copy()], [np.empty(small, np.float32) for _ in "ab"]
+    cpu_kernels.lstm_cell_forward(gates[0], scale, offset, c_prev, c[0])
+    cell_forward(gates[1], scale, offset, c_prev, c[1])
+    np.testing.assert_allclose(gates[0], gates[1], rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(c[0], c[1], rtol=1e-6, atol=1e-6)
+
+    dh_next, grad_h, dc, grad_c, tanh_c, tanh_slope = arrays(*[small] * 6)
+    gate_slopes = arrays(wide)[0]
+    dcs, das = [dc.copy(), dc.copy()], [np.empty(wide, np.float32) for _ in "ab"]
+    for step_back, dc_i, da in zip((cpu_kernels.lstm_cell_backward, cell_backward), dcs, das):
+        step_back(dh_next, grad_h, dc_i, grad_c, gates[0], tanh_c, tanh_slope, gate_slopes, c_prev, da)
+    np.testing.assert_allclose(das[0], das[1], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(dcs[0], dcs[1], rtol=1e-5, atol=1e-6)
