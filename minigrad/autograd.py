@@ -79,10 +79,10 @@ class Function:
         if len(arrays) > 1:
             _check_same_device(cls.__name__, inputs, arrays)
         out = fn.forward(*arrays, **options)
-        requires_grad = _grad_enabled and any(t.requires_grad for t in inputs)
+        needs_input_grad = tuple([t.requires_grad for t in inputs])
+        requires_grad = _grad_enabled and True in needs_input_grad
         if requires_grad:
-            fn.inputs = inputs
-            fn.needs_input_grad = tuple(t.requires_grad for t in inputs)
+            fn.inputs, fn.needs_input_grad = inputs, needs_input_grad
         return Tensor._make(out, requires_grad, fn if requires_grad else None)
 
     def forward(self, *arrays, **options):
@@ -94,7 +94,7 @@ class Function:
 
 def _check_same_device(op, tensors, arrays):
     first = type(arrays[0])
-    if any(type(a) is not first for a in arrays[1:]):
+    if not all([type(a) is first for a in arrays]):
         devices = {device_of(a) for a in arrays}
         if len(devices) > 1:
             shapes = ", ".join(f"{t.device}:{tuple(t.shape)}" for t in tensors)

@@ -41,6 +41,8 @@ def _promote(a, b):
     """An integer or bool tensor next to a float tensor takes the float's dtype, as in PyTorch
     (numpy would widen int64 with float32 to float64). Only floats carry gradients, so the
     cast needs no graph."""
+    if a.data.dtype == b.data.dtype:  # the usual case, settled in one comparison
+        return a, b
     if a.dtype.kind == "f" and b.dtype.kind != "f":
         b = Tensor._make(b.data.astype(a.dtype))
     elif b.dtype.kind == "f" and a.dtype.kind != "f":
