@@ -6,8 +6,13 @@ Every differentiable op is a `Function` subclass with two methods side by side:
     backward(self, grad) -> array or tuple           d(loss)/d(input) for each tensor input,
                                                      given d(loss)/d(output) = grad
 
-`Function.apply` runs forward and, when a gradient will be needed, remembers the inputs on the
-output tensor (`tensor._ctx`). That chain of remembered inputs is the computation graph.
+`Function.apply` runs forward and, when a gradient will be needed, records the op in the output
+tensor (`tensor._ctx`) and records in the op where each input's gradient must go: to the
+Function that made the input, or to the input itself if it is a leaf (a tensor made by the
+user, such as a parameter). Those links between Functions, ending in leaves, are the
+computation graph. The tensors in between are not part of it (as in PyTorch): an
+intermediate result is freed as soon as the program stops using it, unless an op kept its
+numbers for backward.
 
 `run_backward` visits the graph in reverse topological order: a node is processed only after
 every node that used it has handed back its gradient, so gradients from several uses of a
@@ -69,8 +74,9 @@ class Function:
     skip work (returning None for that input).
     """
 
-    inputs = ()
+    parents = ()  # per input: its graph node (see graph_node), or None if it wants no gradient
     needs_input_grad = ()
+    retained_output = None  # the output tensor, if retain_grad() asked to keep its .grad
 
     @classmethod
     def apply(cls, *inputs, **options):
@@ -82,7 +88,8 @@ class Function:
         needs_input_grad = tuple([t.requires_grad for t in inputs])
         requires_grad = _grad_enabled and True in needs_input_grad
         if requires_grad:
-            fn.inputs, fn.needs_input_grad = inputs, needs_input_grad
+            fn.needs_input_grad = needs_input_grad
+            fn.parents = tuple([graph_node(t) if t.requires_grad else None for t in inputs])
         return Tensor._make(out, requires_grad, fn if requires_grad else None)
 
     def forward(self, *arrays, **options):
@@ -104,54 +111,60 @@ def _check_same_device(op, tensors, arrays):
             )
 
 
+def graph_node(tensor):
+    """Where the gradient of `tensor` goes: the Function that made it, or, for a leaf, the
+    tensor itself (whose .grad collects it)."""
+    return tensor if tensor._ctx is None else tensor._ctx
+
+
 def topological_order(root):
-    """Tensors reachable from `root` through requires-grad edges, inputs before users."""
+    """Graph nodes (Functions and leaf tensors) reachable from `root`, inputs before users."""
     order, visited = [], set()
     stack = [(root, False)]
     while stack:
-        node, inputs_done = stack.pop()
-        if inputs_done:
+        node, parents_done = stack.pop()
+        if parents_done:
             order.append(node)
             continue
         if id(node) in visited:
             continue
         visited.add(id(node))
         stack.append((node, True))
-        if node._ctx is not None:
-            if node._ctx.inputs is None:
+        if isinstance(node, Function):
+            if node.parents is None:
                 raise RuntimeError(
                     "backward: this graph was already used by a backward pass and freed; "
                     "pass retain_graph=True to the first backward() to go through it twice"
                 )
-            for parent in node._ctx.inputs:
-                if parent.requires_grad and id(parent) not in visited:
+            for parent in node.parents:
+                if parent is not None and id(parent) not in visited:
                     stack.append((parent, False))
     return order
 
 
 def run_backward(root, grad, retain_graph=False):
     """Accumulate d(root)/d(leaf) * grad into `.grad` of every leaf that requires grad."""
-    order = topological_order(root)
-    pending = {id(root): grad}
-    for node in reversed(order):
+    start = graph_node(root)
+    pending = {id(start): grad}
+    for node in reversed(topological_order(start)):
         node_grad = pending.pop(id(node), None)
         if node_grad is None:
             continue
-        fn = node._ctx
-        if fn is None or node._retains_grad:
+        if not isinstance(node, Function):  # a leaf tensor
             node._accumulate_grad(node_grad)
-        if fn is None:
             continue
-        input_grads = fn.backward(node_grad)
+        if node.retained_output is not None:
+            node.retained_output._accumulate_grad(node_grad)
+        input_grads = node.backward(node_grad)
         if not isinstance(input_grads, tuple):
             input_grads = (input_grads,)
-        for parent, parent_grad in zip(fn.inputs, input_grads):
-            if parent_grad is None or not parent.requires_grad:
+        for parent, parent_grad in zip(node.parents, input_grads):
+            if parent is None or parent_grad is None:
                 continue
             key = id(parent)
             pending[key] = pending[key] + parent_grad if key in pending else parent_grad
-        if not retain_graph:
-            fn.inputs = None  # drop the references, so the graph's arrays can be freed
+        if not retain_graph:  # drop the links, so the graph's arrays can be freed
+            node.parents, node.retained_output = None, None
 
 
 def unbroadcast(grad, shape):

@@ -62,7 +62,7 @@ def _check_can_require_grad(dtype, op="tensor"):
 
 
 class Tensor:
-    __slots__ = ("data", "requires_grad", "grad", "_ctx", "_retains_grad", "__weakref__")
+    __slots__ = ("data", "requires_grad", "grad", "_ctx", "__weakref__")
 
     # numpy defers to Tensor in mixed expressions (ndarray + Tensor calls Tensor.__radd__)
     __array_ufunc__ = None
@@ -81,7 +81,6 @@ class Tensor:
         self.requires_grad = bool(requires_grad)
         self.grad = None
         self._ctx = None
-        self._retains_grad = False
 
     @classmethod
     def _make(cls, data, requires_grad=False, ctx=None):
@@ -91,7 +90,6 @@ class Tensor:
         t.requires_grad = requires_grad
         t.grad = None
         t._ctx = ctx
-        t._retains_grad = False
         return t
 
     # ---- what it is -----------------------------------------------------------------------
@@ -221,7 +219,8 @@ class Tensor:
 
     def retain_grad(self):
         """Keep `.grad` on this non-leaf tensor too (leaves always keep theirs)."""
-        self._retains_grad = True
+        if self._ctx is not None:  # the graph links Functions, so the Function points back here
+            self._ctx.retained_output = self
         return self
 
     def requires_grad_(self, requires_grad=True):

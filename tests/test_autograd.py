@@ -1,6 +1,7 @@
 """The graph walk: accumulation, broadcasting, freeing, no_grad, and its error messages."""
 
 import math
+import weakref
 
 import numpy as np
 import pytest
@@ -132,6 +133,27 @@ def test_retain_grad_keeps_the_gradient_of_a_non_leaf():
     assert hidden.grad.tolist() == [6.0, 12.0]
     assert other.grad is None
     assert x.grad.tolist() == [20.0, 38.0]
+
+
+def test_an_intermediate_result_is_freed_once_the_program_drops_it():
+    # the graph links Functions, not tensors: y's numbers are not needed to differentiate
+    # z = (x + 1) + 1, so nothing keeps them once y is gone
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = x + 1.0
+    z = y + 1.0
+    y_was_alive = weakref.ref(y)
+    del y
+    assert y_was_alive() is None
+    z.sum().backward()
+    assert x.grad.tolist() == [1.0, 1.0]
+
+
+def test_retain_grad_of_the_root_and_of_a_leaf():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    loss = (x * x).sum().retain_grad()
+    loss.backward()
+    assert loss.grad.item() == 1.0
+    assert x.retain_grad() is x and x.grad.tolist() == [2.0, 4.0]
 
 
 def test_backward_of_a_non_scalar_needs_a_gradient():
