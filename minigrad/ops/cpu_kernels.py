@@ -141,10 +141,10 @@ def lstm_cell_forward(gates, scale, offset, c_prev, c):
 
 
 @numba.njit(cache=True)
-def lstm_cell_backward(dh_next, grad_h, dc, grad_c, gates, tanh_c, tanh_slope, gate_slopes,
+def lstm_cell_backward(dh_next, grad_h, dc, grad_c, gates, tanh_c, tanh_slope, scale, offset,
                        c_prev, da):
     """`ops.recurrent.cell_backward`, element by element: fills da (N, 4H) and overwrites dc
-    with dL/dc_{t-1}. Gates and slopes are laid out i, f, g, o along the last dim."""
+    with dL/dc_{t-1}. Gates, scale and offset are laid out i, f, g, o along the last dim."""
     n, hidden = dc.shape
     for b in range(n):
         for j in range(hidden):
@@ -152,8 +152,11 @@ def lstm_cell_backward(dh_next, grad_h, dc, grad_c, gates, tanh_c, tanh_slope, g
             g, o = gates[b, 2 * hidden + j], gates[b, 3 * hidden + j]
             dh = dh_next[b, j] + grad_h[b, j]
             dc_t = dh * o * tanh_slope[b, j] + grad_c[b, j] + dc[b, j]
-            da[b, j] = dc_t * g * gate_slopes[b, j]
-            da[b, hidden + j] = dc_t * c_prev[b, j] * gate_slopes[b, hidden + j]
-            da[b, 2 * hidden + j] = dc_t * i * gate_slopes[b, 2 * hidden + j]
-            da[b, 3 * hidden + j] = dh * tanh_c[b, j] * gate_slopes[b, 3 * hidden + j]
+            da[b, j] = dc_t * g
+            da[b, hidden + j] = dc_t * c_prev[b, j]
+            da[b, 2 * hidden + j] = dc_t * i
+            da[b, 3 * hidden + j] = dh * tanh_c[b, j]
             dc[b, j] = dc_t * f
+        for k in range(4 * hidden):  # each gate's slope: scale² − (gate − offset)²
+            centered = gates[b, k] - offset[k]
+            da[b, k] *= scale[k] * scale[k] - centered * centered

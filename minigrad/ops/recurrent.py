@@ -89,14 +89,13 @@ class LSTMRecurrence(Function):
         hs, cs = self.states
         tanh_cs = xp.tanh(cs)
         tanh_slopes = 1 - tanh_cs * tanh_cs
-        gate_slopes = self.scale * self.scale - (self.gates - self.offset) ** 2
         _, step_back = _cell_implementation(grad)
         d_proj = xp.empty_like(self.gates)
         dh, dc = xp.zeros_like(self.h0), xp.zeros_like(self.c0)
         for t in reversed(range(len(cs))):
             c_prev = cs[t - 1] if t > 0 else self.c0
             step_back(dh, grad[0, t], dc, grad[1, t], self.gates[t], tanh_cs[t], tanh_slopes[t],
-                      gate_slopes[t], c_prev, d_proj[t])
+                      self.scale, self.offset, c_prev, d_proj[t])
             dh = d_proj[t] @ self.w_hh
         h_prev = xp.concatenate([self.h0[None], hs[:-1]])
         hidden = self.w_hh.shape[1]
@@ -115,13 +114,14 @@ def cell_forward(gates, scale, offset, c_prev, c):
     c += i * g
 
 
-def cell_backward(dh_next, grad_h, dc, grad_c, gates, tanh_c, tanh_slope, gate_slopes, c_prev,
+def cell_backward(dh_next, grad_h, dc, grad_c, gates, tanh_c, tanh_slope, scale, offset, c_prev,
                   da):
     """One step back through the cell (numpy or CuPy), all arrays (N, H) or (N, 4H) at step t:
 
         dh = dh_next + grad_h                    dh_next = da_{t+1} W_hh, from step t+1
         dc_t = dc + grad_c + dh ⊙ o ⊙ tanh_slope   dc = dc_{t+1} ⊙ f_{t+1}, tanh_slope = 1 − tanh²c_t
-        da ← (dc_t ⊙ g, dc_t ⊙ c_prev, dc_t ⊙ i, dh ⊙ tanh c_t) ⊙ gate_slopes
+        da ← (dc_t ⊙ g, dc_t ⊙ c_prev, dc_t ⊙ i, dh ⊙ tanh c_t) ⊙ (the gates' slopes,
+             scale² − (gate − offset)², see gate_constants)
         dc ← dc_t ⊙ f                            (in place: what step t−1 receives)
     """
     xp = array_module(da)
@@ -136,7 +136,7 @@ def cell_backward(dh_next, grad_h, dc, grad_c, gates, tanh_c, tanh_slope, gate_s
     xp.multiply(dc_t, c_prev, out=da_f)
     xp.multiply(dc_t, i, out=da_g)
     xp.multiply(dh, tanh_c, out=da_o)
-    da *= gate_slopes
+    da *= scale * scale - (gates - offset) ** 2
     xp.multiply(dc_t, f, out=dc)
 
 

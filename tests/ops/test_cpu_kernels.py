@@ -88,9 +88,9 @@ def test_lstm_cell_loops_match_the_numpy_lines(batch, hidden, seed):
     np.testing.assert_allclose(c[0], c[1], rtol=1e-6, atol=1e-6)
 
     dh_next, grad_h, dc, grad_c, tanh_c, tanh_slope = arrays(*[small] * 6)
-    gate_slopes = arrays(wide)[0]
     dcs, das = [dc.copy(), dc.copy()], [np.empty(wide, np.float32) for _ in "ab"]
     for step_back, dc_i, da in zip((cpu_kernels.lstm_cell_backward, cell_backward), dcs, das):
-        step_back(dh_next, grad_h, dc_i, grad_c, gates[0], tanh_c, tanh_slope, gate_slopes, c_prev, da)
+        step_back(dh_next, grad_h, dc_i, grad_c, gates[0], tanh_c, tanh_slope, scale, offset,
+                  c_prev, da)
     np.testing.assert_allclose(das[0], das[1], rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(dcs[0], dcs[1], rtol=1e-5, atol=1e-6)
