@@ -117,45 +117,65 @@ def train_validation_split(x, y, seed):
     return (x[train], y[train]), (x[validation], y[validation])
 
 
+def logits_of(model, x, device):
+    return predict_logits(model, mg.tensor(x, device=device))
+
+
 def probabilities(model, x, device):
     """Softmax probabilities (numpy, one row per image) of the model in evaluation mode."""
-    logits = mg.tensor(predict_logits(model, mg.tensor(x, device=device)))
-    return logits.softmax(dim=1).numpy()
+    return mg.tensor(logits_of(model, x, device)).softmax(dim=1).numpy()
 
 
 def loss_and_accuracy(model, x, y, device):
-    logits = predict_logits(model, mg.tensor(x, device=device))
-    loss = F.cross_entropy(mg.tensor(logits), mg.tensor(y)).item()
-    return loss, metrics.accuracy(logits, y)
+    logits = logits_of(model, x, device)
+    return F.cross_entropy(mg.tensor(logits), mg.tensor(y)).item(), metrics.accuracy(logits, y)
 
 
-def fit(x, y, epochs, args, validation=None, desc="training"):
-    """A fresh MLP trained on (x, y). With `validation` = (x_val, y_val) it records the losses
-    and accuracies of every epoch and returns the weights of the epoch with the best
-    validation accuracy: (model, history). Without, (model, None)."""
+def training_epochs(x, y, epochs, args, desc="training"):
+    """A fresh MLP trained on (x, y), yielded after each epoch (the same model, one epoch on)."""
     model = mlp().to(args.device)
     optimizer = optim.Adam(model.parameters(), lr=LEARNING_RATE)
     loader = train_loader(x, y, BATCH_SIZE, seed=args.seed, device=args.device)
-    history = {"train loss": [], "validation loss": [], "train accuracy": [],
-               "validation accuracy": []}
-    best_accuracy, best_state = -1.0, None
     for epoch in tqdm(range(epochs), desc=desc, leave=False, disable=not SHOW_PROGRESS):
         train_epoch(model, loader, optimizer, epoch=epoch)
-        if validation is None:
-            continue
-        # both parts measured the same way: evaluation mode, so without dropout
-        for part, (xs, ys) in (("train", (x, y)), ("validation", validation)):
-            loss, accuracy = loss_and_accuracy(model, xs, ys, args.device)
+        yield model
+
+
+def fit(x, y, epochs, args, desc):
+    for model in training_epochs(x, y, epochs, args, desc):
+        pass  # only the model after the last epoch is wanted
+    return model
+
+
+def fit_choosing_the_epoch(train, validation, epochs, args):
+    """Train on `train`, measure both parts after every epoch, and keep the weights of the epoch
+    with the best validation accuracy: (model, history of the measurements)."""
+    history = {f"{part} {quantity}": [] for part in ("train", "validation")
+               for quantity in ("loss", "accuracy")}
+    best_accuracy = -1.0
+    for epoch, model in enumerate(training_epochs(*train, epochs, args), start=1):
+        # both parts measured the same way: in evaluation mode, so without dropout
+        for part, (x, y) in (("train", train), ("validation", validation)):
+            loss, accuracy = loss_and_accuracy(model, x, y, args.device)
             history[f"{part} loss"].append(loss)
             history[f"{part} accuracy"].append(accuracy)
         if history["validation accuracy"][-1] > best_accuracy:
             best_accuracy = history["validation accuracy"][-1]
             best_state = {k: v.numpy().copy() for k, v in model.state_dict().items()}
-            history["best epoch"] = epoch + 1
-    if validation is None:
-        return model, None
+            history["best epoch"] = epoch
     model.load_state_dict(best_state)
     return model, history
+
+
+def trained_and_scored(args, epochs, desc):
+    """The train_fn that metrics.cross_validate calls once per split: a fresh MLP trained on the
+    training part, scored by its accuracy on the held-out part."""
+
+    def train_and_score(x_train, y_train, x_held_out, y_held_out):
+        model = fit(x_train, y_train, epochs, args, desc)
+        return metrics.accuracy(logits_of(model, x_held_out, args.device), y_held_out)
+
+    return train_and_score
 
 
 def plot_curves(args, history):
@@ -165,8 +185,8 @@ def plot_curves(args, history):
         for part in ("train", "validation"):
             ax.plot(epochs, history[f"{part} {quantity}"], label=part)
         ax.axvline(history["best epoch"], color="gray", linestyle=":", label="weights kept")
-        ax.set(xlabel="epoch", ylabel=f"cross-entropy {quantity}" if quantity == "loss" else
-               quantity, title=f"{quantity} per epoch (evaluation mode)")
+        ax.set(xlabel="epoch", ylabel={"loss": "cross-entropy", "accuracy": "accuracy"}[quantity],
+               title=f"{quantity} per epoch (evaluation mode)")
         ax.legend()
     common.save_figure(fig, args, "03_training_curves.png")
 
@@ -178,7 +198,7 @@ def train_and_choose(args, x_dev, y_dev):
     print(f"training {len(train[1])}, validation {len(validation[1])} images "
           "(the 355 test images are not touched until the end)")
     start = time.perf_counter()
-    model, history = fit(*train, args.epochs, args, validation=validation)
+    model, history = fit_choosing_the_epoch(train, validation, args.epochs, args)
     best = history["best epoch"]
     print(f"trained in {time.perf_counter() - start:.1f} s. Best validation accuracy "
           f"{history['validation accuracy'][best - 1]:.4f} at epoch {best}: its weights are kept "
@@ -292,21 +312,14 @@ def evaluate_on_test(args, model, x_test, y_test):
 def cross_validation(args, x_dev, y_dev):
     common.heading(f"{FOLDS}-fold cross-validation on the {len(y_dev):,} development images "
                    f"(seed 004 §3.3.2), {args.epochs} epochs each")
-    seconds = []
-
-    def train_and_score(x_train, y_train, x_val, y_val):
-        start = time.perf_counter()
-        model, _ = fit(x_train, y_train, args.epochs, args, desc=f"fold {len(seconds) + 1}")
-        seconds.append(time.perf_counter() - start)
-        return metrics.accuracy(predict_logits(model, mg.tensor(x_val, device=args.device)),
-                                y_val)
-
-    scores = metrics.cross_validate(train_and_score, x_dev, y_dev, k=FOLDS,
-                                    random_state=args.seed)
+    start = time.perf_counter()
+    scores = metrics.cross_validate(trained_and_scored(args, args.epochs, "fold"), x_dev, y_dev,
+                                    k=FOLDS, random_state=args.seed)
+    seconds_per_fold = (time.perf_counter() - start) / FOLDS
     print("fold accuracies: " + ", ".join(f"{s:.4f}" for s in scores))
     print(f"estimate {scores.mean():.4f} ± {scores.std():.4f} (mean ± std over the folds); "
-          f"{FOLDS} trainings, {np.mean(seconds):.2f} s each")
-    return scores, float(np.mean(seconds))
+          f"{FOLDS} trainings, {seconds_per_fold:.2f} s each")
+    return scores, seconds_per_fold
 
 
 def balanced_subset(labels, per_class, seed):
@@ -322,18 +335,11 @@ def leave_one_out(args, x_dev, y_dev, seconds_per_fold):
     x, y = x_dev[subset], y_dev[subset]
     common.heading(f"leave-one-out on a subset of {len(y)} images ({per_class} per digit), "
                    f"{LOO_EPOCHS} epochs each")
-
-    def train_and_score(x_train, y_train, x_val, y_val):
-        model, _ = fit(x_train, y_train, LOO_EPOCHS, args, desc="leave-one-out")
-        return metrics.accuracy(predict_logits(model, mg.tensor(x_val, device=args.device)),
-                                y_val)
-
-    estimates = {}
+    train_and_score = trained_and_scored(args, LOO_EPOCHS, "leave-one-out")
     for name, splitter in (("leave-one-out", metrics.LeaveOneOut()), (f"{FOLDS}-fold", FOLDS)):
         start = time.perf_counter()
         scores = metrics.cross_validate(train_and_score, x, y, k=splitter, random_state=args.seed)
         seconds = time.perf_counter() - start
-        estimates[name] = scores.mean()
         print(f"  {name:<14} {len(scores):3d} trainings in {seconds:5.1f} s: "
               f"accuracy {scores.mean():.3f}")
     # a leave-one-out model learns from n − 1 images, a fold's from (k − 1)/k of n: more work
@@ -343,7 +349,6 @@ def leave_one_out(args, x_dev, y_dev, seconds_per_fold):
           f"is {n:,} trainings × ~{seconds_per_fit:.2f} s ≈ {n * seconds_per_fit / 60:.0f} min, "
           f"against {FOLDS} trainings for {FOLDS}-fold. Each model is scored on one image "
           "(0 or 1), so only the mean means something; each learns from n − 1 images.")
-    return estimates
 
 
 def most_common_confusions(counts, top=5):
