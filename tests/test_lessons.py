@@ -107,6 +107,49 @@ def test_lesson_02_result_names_the_wrong_and_right_formulas(quick_run):
     assert (out / "02_activations.png").is_file()
 
 
+# --- lesson 03: MLP on the digits, and its evaluation ----------------------------------------
+
+LESSON_03_RESULT = re.compile(
+    r"test accuracy=(\S+) macro F1=(\S+) AUC\(macro\)=(\S+) 5-fold CV=(\S+)±(\S+)"
+)
+
+
+def test_lesson_03_quick_run_reaches_its_accuracy_and_reports_every_metric(quick_run):
+    done, out = quick_run(3)
+    accuracy, macro_f1, macro_auc, cv_mean, cv_std = (
+        float(v) for v in LESSON_03_RESULT.fullmatch(result_line(done)).groups()
+    )
+    assert accuracy > 0.93 and macro_f1 > 0.93 and cv_mean > 0.92
+    assert 0.98 < macro_auc <= 1.0
+    assert 0 < cv_std < 0.05
+    for plot in ("training_curves", "confusion_matrix", "roc_curves", "mistakes"):
+        assert (out / f"03_{plot}.png").is_file()
+
+
+def test_lesson_03_flags_exactly_seed_003s_recall_as_wrong(quick_run):
+    stdout = quick_run(3)[0].stdout
+    checked = re.findall(r"^ +(OK|WRONG) +(.*?) +max \|difference\|", stdout, re.MULTILINE)
+    assert len(checked) == 7
+    assert [label for verdict, label in checked if verdict == "WRONG"] == [
+        "seed 003 §9.6 recall: of predicted c, the share c"
+    ]
+
+
+def test_lesson_03_counts_its_test_mistakes_folds_and_leave_one_out_trainings(quick_run):
+    stdout = quick_run(3)[0].stdout
+    tally = re.search(r"accuracy \S+ \((\d+) of (\d+)\)", stdout)
+    correct, total = int(tally.group(1)), int(tally.group(2))
+    assert total == 355
+    mistakes = int(re.search(r"^(\d+) mistakes\.", stdout, re.MULTILINE).group(1))
+    assert mistakes == total - correct
+    fold_scores = re.search(r"fold accuracies: (.*)", stdout).group(1).split(", ")
+    assert len(fold_scores) == 5
+    assert re.search(r"leave-one-out +40 trainings", stdout)
+
+
+# --- end of lesson 03 ------------------------------------------------------------------------
+
+
 def test_runner_prints_a_table_and_exits_0(tmp_path):
     done = run_python("-m", "lessons", "--quick", "--device", "cpu", "--only", "1",
                       "--out", str(tmp_path))
