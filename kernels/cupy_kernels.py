@@ -6,29 +6,15 @@ attention kernels, reach the source as -D options; CuPy caches each compiled mod
 """
 
 import functools
-import pathlib
-import re
 
 import cupy
 import numpy as np
 
-from kernels import tiles
-
-CUDA_DIR = pathlib.Path(__file__).parent / "cuda"
-
-SOURCE_FILE = {
-    "matmul": "matmul.cu",
-    "conv2d_forward": "conv2d.cu",
-    "conv2d_grad_input": "conv2d.cu",
-    "conv2d_grad_weight": "conv2d.cu",
-    "attention_forward": "attention.cu",
-    "attention_backward_dkdv": "attention.cu",
-    "attention_backward_dq": "attention.cu",
-}
+from kernels.cuda_source import FILE_OF_KERNEL, compile_options, read_source
 
 
 def kernel(name, head_dim=None):
-    function = _module(SOURCE_FILE[name], head_dim).get_function(name)
+    function = _module(FILE_OF_KERNEL[name], head_dim).get_function(name)
 
     def launch(grid, block, args):
         function(grid, block, tuple(_as_struct(a) if isinstance(a, tuple) else a for a in args))
@@ -38,20 +24,7 @@ def kernel(name, head_dim=None):
 
 @functools.lru_cache(maxsize=None)
 def _module(file_name, head_dim):
-    options = ("-std=c++17", *tiles.cuda_defines(head_dim))
-    return cupy.RawModule(code=read_source(CUDA_DIR / file_name), options=options)
-
-
-def read_source(path):
-    """The file's text with each local #include "x.cuh" replaced by that file's text.
-
-    CuPy's on-disk cache keys on the source text; pasting the headers in means an edited
-    header recompiles instead of reusing a stale kernel.
-    """
-    def paste(match):
-        return read_source(path.parent / match.group(1))
-
-    return re.sub(r'^#include "([^"]+)"$', paste, path.read_text(), flags=re.MULTILINE)
+    return cupy.RawModule(code=read_source(file_name), options=compile_options(head_dim))
 
 
 def _as_struct(values):

@@ -49,6 +49,16 @@ def _visible(geometry, mask, b, i, j):
     return not (has_mask != 0 and mask[b * k_len + j] != 0)
 
 
+@cuda.jit(device=True)
+def _keys_end(geometry):
+    """One past the last key this block's queries may see: with a causal mask, keys after the
+    block's last query are hidden from all of it. (No min(): Numba's CUDA target cannot
+    compile the builtin on every version.)"""
+    k_len, causal = geometry[3], geometry[4]
+    end = (cuda.blockIdx.x + 1) * ROWS_PER_BLOCK
+    return end if causal != 0 and end < k_len else k_len
+
+
 @functools.lru_cache(maxsize=None)
 def kernels(head_dim):
     """The three attention kernels for one head dim, by name (as in attention.cu)."""
@@ -66,7 +76,7 @@ def kernels(head_dim):
     def attention_forward(q, k, v, mask, out, lse, geometry, scale):
         k_tile = cuda.shared.array((TILE, head_dim), float32)
         v_tile = cuda.shared.array((TILE, head_dim), float32)
-        heads, q_len, k_len, causal = geometry[1], geometry[2], geometry[3], geometry[4]
+        heads, q_len, k_len = geometry[1], geometry[2], geometry[3]
         head = cuda.blockIdx.y  # runs over batch * heads
         b = head // heads
         i = cuda.blockIdx.x * ROWS_PER_BLOCK + cuda.threadIdx.x
@@ -81,10 +91,7 @@ def kernels(head_dim):
         running_max, running_sum = MINUS_INFINITY, ZERO
         s = cuda.local.array(TILE, float32)
 
-        # with a causal mask, keys after the block's last query are hidden from all of it
-        last_query = cuda.blockIdx.x * ROWS_PER_BLOCK + ROWS_PER_BLOCK - 1
-        k_end = min(k_len, last_query + 1) if causal != 0 else k_len
-        for j0 in range(0, k_end, TILE):
+        for j0 in range(0, _keys_end(geometry), TILE):
             load_rows(k_tile, k, head * k_len, j0, k_len)
             load_rows(v_tile, v, head * k_len, j0, k_len)
             cuda.syncthreads()
@@ -97,8 +104,9 @@ def kernels(head_dim):
                     for d in range(head_dim):
                         score += q_i[d] * k_tile[t, d]
                     s[t] = score
-                tile_max = max(tile_max, s[t])
-            new_max = max(running_max, tile_max)
+                if s[t] > tile_max:
+                    tile_max = s[t]
+            new_max = tile_max if tile_max > running_max else running_max
             if new_max != MINUS_INFINITY:  # otherwise every key so far is hidden
                 rescale = math.exp(running_max - new_max)
                 running_sum *= rescale
@@ -178,7 +186,7 @@ def kernels(head_dim):
         do_own = cuda.shared.array((ROWS_PER_BLOCK, padded), float32)
         k_tile = cuda.shared.array((TILE, head_dim), float32)
         v_tile = cuda.shared.array((TILE, head_dim), float32)
-        heads, q_len, k_len, causal = geometry[1], geometry[2], geometry[3], geometry[4]
+        heads, q_len, k_len = geometry[1], geometry[2], geometry[3]
         head = cuda.blockIdx.y
         b = head // heads
         x = cuda.threadIdx.x
@@ -195,9 +203,7 @@ def kernels(head_dim):
         lse_i = lse[row] if active else ZERO
         delta_i = delta[row] if active else ZERO
 
-        last_query = cuda.blockIdx.x * ROWS_PER_BLOCK + ROWS_PER_BLOCK - 1
-        k_end = min(k_len, last_query + 1) if causal != 0 else k_len
-        for j0 in range(0, k_end, TILE):
+        for j0 in range(0, _keys_end(geometry), TILE):
             load_rows(k_tile, k, head * k_len, j0, k_len)
             load_rows(v_tile, v, head * k_len, j0, k_len)
             cuda.syncthreads()

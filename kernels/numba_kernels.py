@@ -14,10 +14,15 @@ GEMM_KERNELS = {
 }
 
 
+def compiled(name, head_dim=None):
+    """The Numba kernel (a numba.cuda dispatcher) called `name`."""
+    return GEMM_KERNELS[name] if head_dim is None else numba_attention.kernels(head_dim)[name]
+
+
 def kernel(name, head_dim=None):
-    compiled = GEMM_KERNELS[name] if head_dim is None else numba_attention.kernels(head_dim)[name]
+    dispatcher = compiled(name, head_dim)
 
     def launch(grid, block, args):
-        compiled[grid, block](*args)
+        dispatcher[grid, block](*args)
 
     return launch

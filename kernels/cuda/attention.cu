@@ -47,6 +47,13 @@ __device__ __forceinline__ bool visible(const AttentionGeometry& g, const unsign
     return !(g.has_mask && mask[(long long)b * g.k_len + j]);
 }
 
+// One past the last key this block's queries may see: with a causal mask, keys after the
+// block's last query are hidden from all of it.
+__device__ __forceinline__ int keys_end(const AttentionGeometry& g) {
+    const int end = (blockIdx.x + 1) * ROWS_PER_BLOCK;
+    return g.causal && end < g.k_len ? end : g.k_len;
+}
+
 // Copy `count` rows of HEAD_DIM floats starting at row `first` into tile (zeros past `rows`).
 __device__ void load_rows(float (*tile)[HEAD_DIM], const float* src, int first, int rows,
                           int count) {
@@ -84,10 +91,7 @@ attention_forward(const float* q, const float* k, const float* v,
     }
     float running_max = minus_infinity(), running_sum = 0.0f;
 
-    // With a causal mask, keys after the block's last query are hidden from all of it.
-    const int last_query = blockIdx.x * ROWS_PER_BLOCK + ROWS_PER_BLOCK - 1;
-    const int k_end = g.causal ? min(g.k_len, last_query + 1) : g.k_len;
-    for (int j0 = 0; j0 < k_end; j0 += TILE) {
+    for (int j0 = 0; j0 < keys_end(g); j0 += TILE) {
         load_rows(k_tile, keys, j0, g.k_len, TILE);
         load_rows(v_tile, values, j0, g.k_len, TILE);
         __syncthreads();
@@ -213,9 +217,7 @@ attention_backward_dq(const float* q, const float* k, const float* v,
     const float lse_i = active ? lse[row] : 0.0f;
     const float delta_i = active ? delta[row] : 0.0f;
 
-    const int last_query = blockIdx.x * ROWS_PER_BLOCK + ROWS_PER_BLOCK - 1;
-    const int k_end = g.causal ? min(g.k_len, last_query + 1) : g.k_len;
-    for (int j0 = 0; j0 < k_end; j0 += TILE) {
+    for (int j0 = 0; j0 < keys_end(g); j0 += TILE) {
         load_rows(k_tile, keys, j0, g.k_len, TILE);
         load_rows(v_tile, values, j0, g.k_len, TILE);
         __syncthreads();
