@@ -30,5 +30,7 @@ def _module(file_name, head_dim):
 def _as_struct(values):
     """A tuple of int32 as the kernel's geometry struct: a numpy structured scalar, which CuPy
     passes by value, with one int field per value in order."""
-    fields = np.dtype({"names": [f"f{i}" for i in range(len(values))], "formats": [np.int32] * len(values)})
+    fields = np.dtype(
+        {"names": [f"f{i}" for i in range(len(values))], "formats": [np.int32] * len(values)}
+    )
     return np.array(values, dtype=np.int32).view(fields)

@@ -38,7 +38,9 @@ def conv2d_grad_input(grad_y, w, input_shape, stride, padding, dilation):
 
 
 def conv2d_grad_weight(grad_y, x, weight_shape, stride, padding, dilation):
-    return _pick("conv2d_grad_weight", grad_y, x)(grad_y, x, weight_shape, stride, padding, dilation)
+    return _pick("conv2d_grad_weight", grad_y, x)(
+        grad_y, x, weight_shape, stride, padding, dilation
+    )
 
 
 def attention_forward(q, k, v, scale, causal=False, key_padding_mask=None):

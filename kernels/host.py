@@ -112,7 +112,9 @@ def conv_output_shape(op, x_shape, w_shape, stride, padding, dilation):
         for n, (before, after), k, s, d in zip(x_shape[2:], padding, w_shape[2:], stride, dilation)
     ]
     if min(sizes) < 1:
-        raise ValueError(f"{op} kernel: the window does not fit in the padded input {tuple(x_shape)}")
+        raise ValueError(
+            f"{op} kernel: the window does not fit in the padded input {tuple(x_shape)}"
+        )
     return (x_shape[0], w_shape[0], *sizes)
 
 
@@ -185,7 +187,12 @@ def attention_backward(kernels, q, k, v, out, lse, grad_out, scale, causal, key_
 def _attention_setup(op, q, k, v, causal, key_padding_mask):
     """Check the inputs; return the geometry and the mask as uint8 (a dummy when absent)."""
     _check_float32(op, q, k, v)
-    if q.ndim != 4 or k.shape != v.shape or k.ndim != 4 or q.shape[:2] + q.shape[3:] != k.shape[:2] + k.shape[3:]:
+    if (
+        q.ndim != 4
+        or k.shape != v.shape
+        or k.ndim != 4
+        or q.shape[:2] + q.shape[3:] != k.shape[:2] + k.shape[3:]
+    ):
         raise ValueError(
             f"{op}: q {q.shape}, k {k.shape}, v {v.shape} do not fit: need (B, H, Lq, D) "
             "and (B, H, Lk, D) for both k and v"

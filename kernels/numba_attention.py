@@ -127,7 +127,9 @@ def kernels(head_dim):
             lse[row] = running_max + math.log(running_sum) if running_sum > ZERO else MINUS_INFINITY
 
     @cuda.jit
-    def attention_backward_dkdv(q, k, v, mask, grad_out, lse, delta, grad_k, grad_v, geometry, scale):
+    def attention_backward_dkdv(
+        q, k, v, mask, grad_out, lse, delta, grad_k, grad_v, geometry, scale
+    ):
         k_own = cuda.shared.array((ROWS_PER_BLOCK, padded), float32)  # this block's keys
         v_own = cuda.shared.array((ROWS_PER_BLOCK, padded), float32)
         q_tile = cuda.shared.array((TILE, head_dim), float32)

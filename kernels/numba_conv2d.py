@@ -27,7 +27,9 @@ from kernels.numba_matmul import ZERO, make_tiled_gemm
 @cuda.jit(device=True)
 def _input_patch(x, geometry, tap, pixel):
     """X_col[tap][pixel]: x at tap (c, a, b) of the window of output pixel (n, i, j)."""
-    _, _, _, _, c_in, h, w, _, kh, kw, oh, ow, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w = geometry
+    c_in, h, w = geometry[4:7]
+    kh, kw, oh, ow = geometry[8:12]
+    stride_h, stride_w, pad_h, pad_w, dil_h, dil_w = geometry[12:]
     c, a, b = tap // (kh * kw), tap // kw % kh, tap % kw
     n, i, j = pixel // (oh * ow), pixel // ow % oh, pixel % ow
     row = i * stride_h - pad_h + a * dil_h
@@ -80,7 +82,10 @@ def _weight_by_input_channel(w, geometry, batch, c, tap):
 
 @cuda.jit(device=True)
 def _spread_grad_y(grad_y, geometry, batch, tap, pixel):
-    _, n_size, k_size, _, _, h, w, _, kh, kw, oh, ow, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w = geometry
+    n_size, k_size = geometry[1:3]
+    h, w = geometry[5:7]
+    kh, kw, oh, ow = geometry[8:12]
+    stride_h, stride_w, pad_h, pad_w, dil_h, dil_w = geometry[12:]
     if tap >= k_size or pixel >= n_size:
         return ZERO
     o, a, b = tap // (kh * kw), tap // kw % kh, tap % kw

@@ -23,8 +23,8 @@ MAX_HEAD_DIM = 64
 
 def cuda_defines(head_dim=None):
     """The tile sizes (and the head dim, for attention) as nvcc/NVRTC -D options."""
-    sizes = dict(BM=BM, BN=BN, BK=BK, TM=TM, TN=TN, GEMM_THREADS=GEMM_THREADS,
-                 ROWS_PER_BLOCK=ROWS_PER_BLOCK, TILE=TILE)
+    sizes = {"BM": BM, "BN": BN, "BK": BK, "TM": TM, "TN": TN, "GEMM_THREADS": GEMM_THREADS}
+    sizes.update(ROWS_PER_BLOCK=ROWS_PER_BLOCK, TILE=TILE)
     if head_dim is not None:
         sizes["HEAD_DIM"] = head_dim
     return tuple(f"-D{name}={value}" for name, value in sizes.items())

@@ -1,4 +1,4 @@
-"""NVIDIA's libraries through CuPy, behind the same functions as our kernels (MINIGRAD_KERNELS=vendor).
+"""NVIDIA's libraries through CuPy, behind the functions of our kernels (MINIGRAD_KERNELS=vendor).
 
 matmul      cupy.matmul, which calls cuBLAS's SGEMM (strided-batched for a batch). CuPy keeps
             TF32 off unless CUPY_TF32=1, so it computes in float32 as our kernels do.
@@ -31,34 +31,34 @@ def conv2d_forward(x, w, stride, padding, dilation):
         return _im2col_conv().conv2d_forward(x, w, None, stride, padding, dilation, 1)
     y_shape = conv_output_shape("conv2d_forward", x.shape, w.shape, stride, padding, dilation)
     y = array_module(x).empty(y_shape, dtype=x.dtype)
-    cudnn.convolution_forward(
-        x, w, None, y, _pads(padding), stride, dilation, 1, auto_tune=False, tensor_core="never"
-    )
+    cudnn.convolution_forward(x, w, None, y, *_cudnn_geometry(stride, padding, dilation), **FP32)
     return y
 
 
 def conv2d_grad_input(grad_y, w, input_shape, stride, padding, dilation):
     cudnn = _cudnn(padding)
     if cudnn is None:
-        return _im2col_conv().conv2d_grad_input(grad_y, w, input_shape, stride, padding, dilation, 1)
+        conv = _im2col_conv()
+        return conv.conv2d_grad_input(grad_y, w, input_shape, stride, padding, dilation, 1)
     grad_x = array_module(w).empty(input_shape, dtype=w.dtype)
-    cudnn.convolution_backward_data(
-        w, grad_y, None, grad_x, _pads(padding), stride, dilation, 1,
-        deterministic=False, auto_tune=False, tensor_core="never",
-    )
+    geometry = _cudnn_geometry(stride, padding, dilation)
+    cudnn.convolution_backward_data(w, grad_y, None, grad_x, *geometry, deterministic=False, **FP32)
     return grad_x
 
 
 def conv2d_grad_weight(grad_y, x, weight_shape, stride, padding, dilation):
     cudnn = _cudnn(padding)
     if cudnn is None:
-        return _im2col_conv().conv2d_grad_weight(grad_y, x, weight_shape, stride, padding, dilation, 1)
+        conv = _im2col_conv()
+        return conv.conv2d_grad_weight(grad_y, x, weight_shape, stride, padding, dilation, 1)
     grad_w = array_module(x).empty(weight_shape, dtype=x.dtype)
-    cudnn.convolution_backward_filter(
-        x, grad_y, grad_w, _pads(padding), stride, dilation, 1,
-        deterministic=False, auto_tune=False, tensor_core="never",
-    )
+    geometry = _cudnn_geometry(stride, padding, dilation)
+    cudnn.convolution_backward_filter(x, grad_y, grad_w, *geometry, deterministic=False, **FP32)
     return grad_w
+
+
+# cupyx.cudnn options: plain float32 (no tensor cores), the algorithm cuDNN's heuristic picks
+FP32 = {"auto_tune": False, "tensor_core": "never"}
 
 
 def _cudnn(padding):
@@ -73,8 +73,9 @@ def _cudnn(padding):
     return cudnn
 
 
-def _pads(padding):
-    return padding[0][0], padding[1][0]
+def _cudnn_geometry(stride, padding, dilation):
+    """(pad, stride, dilation, groups) as cupyx.cudnn takes them (one pad per dim)."""
+    return (padding[0][0], padding[1][0]), tuple(stride), tuple(dilation), 1
 
 
 def _im2col_conv():

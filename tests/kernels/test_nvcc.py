@@ -28,7 +28,15 @@ def compile_to_ptx(tmp_path, file_name, arch):
     source = tmp_path / file_name
     source.write_text(read_source(file_name))
     ptx = tmp_path / f"{source.stem}.{arch}.ptx"
-    command = [NVCC, f"-arch={arch}", "--ptx", *compile_options(head_dim), str(source), "-o", str(ptx)]
+    command = [
+        NVCC,
+        f"-arch={arch}",
+        "--ptx",
+        *compile_options(head_dim),
+        str(source),
+        "-o",
+        str(ptx),
+    ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     return ptx
@@ -45,7 +53,8 @@ def test_cuda_source_compiles_and_assembles(tmp_path, file_name, arch):
     assert FLOAT64_INSTRUCTION.search(text) is None, "float64 arithmetic in a float32 kernel"
     done = subprocess.run(
         [PTXAS, f"-arch={arch}", str(ptx), "-o", str(ptx.with_suffix(".cubin"))],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
-
