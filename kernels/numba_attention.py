@@ -59,6 +59,15 @@ def _keys_end(geometry):
     return end if causal != 0 and end < k_len else k_len
 
 
+@cuda.jit(device=True)
+def _own_row(geometry, rows):
+    """The row this thread owns among `rows` (queries or keys) of its head: (head, batch
+    entry, row index, whether the row exists, its position in the flat (B*H*rows) layout)."""
+    head = cuda.blockIdx.y  # runs over batch * heads
+    index = cuda.blockIdx.x * ROWS_PER_BLOCK + cuda.threadIdx.x
+    return head, head // geometry[1], index, index < rows, head * rows + index
+
+
 @functools.lru_cache(maxsize=None)
 def kernels(head_dim):
     """The three attention kernels for one head dim, by name (as in attention.cu)."""
@@ -76,12 +85,8 @@ def kernels(head_dim):
     def attention_forward(q, k, v, mask, out, lse, geometry, scale):
         k_tile = cuda.shared.array((TILE, head_dim), float32)
         v_tile = cuda.shared.array((TILE, head_dim), float32)
-        heads, q_len, k_len = geometry[1], geometry[2], geometry[3]
-        head = cuda.blockIdx.y  # runs over batch * heads
-        b = head // heads
-        i = cuda.blockIdx.x * ROWS_PER_BLOCK + cuda.threadIdx.x
-        active = i < q_len
-        row = head * q_len + i
+        q_len, k_len = geometry[2], geometry[3]
+        head, b, i, active, row = _own_row(geometry, q_len)
 
         q_i = cuda.local.array(head_dim, float32)
         o_i = cuda.local.array(head_dim, float32)
@@ -136,13 +141,9 @@ def kernels(head_dim):
         do_tile = cuda.shared.array((TILE, head_dim), float32)
         lse_tile = cuda.shared.array(TILE, float32)
         delta_tile = cuda.shared.array(TILE, float32)
-        heads, q_len, k_len, causal = geometry[1], geometry[2], geometry[3], geometry[4]
-        head = cuda.blockIdx.y
-        b = head // heads
+        q_len, k_len, causal = geometry[2], geometry[3], geometry[4]
+        head, b, j, active, key_row = _own_row(geometry, k_len)
         x = cuda.threadIdx.x
-        j = cuda.blockIdx.x * ROWS_PER_BLOCK + x
-        active = j < k_len
-        key_row = head * k_len + j
 
         dk = cuda.local.array(head_dim, float32)
         dv = cuda.local.array(head_dim, float32)
@@ -188,13 +189,9 @@ def kernels(head_dim):
         do_own = cuda.shared.array((ROWS_PER_BLOCK, padded), float32)
         k_tile = cuda.shared.array((TILE, head_dim), float32)
         v_tile = cuda.shared.array((TILE, head_dim), float32)
-        heads, q_len, k_len = geometry[1], geometry[2], geometry[3]
-        head = cuda.blockIdx.y
-        b = head // heads
+        q_len, k_len = geometry[2], geometry[3]
+        head, b, i, active, row = _own_row(geometry, q_len)
         x = cuda.threadIdx.x
-        i = cuda.blockIdx.x * ROWS_PER_BLOCK + x
-        active = i < q_len
-        row = head * q_len + i
 
         q_i = cuda.local.array(head_dim, float32)
         dq = cuda.local.array(head_dim, float32)
