@@ -10,6 +10,7 @@ Files, in reading order:
     numba_matmul.py, numba_conv2d.py, numba_attention.py                     the same in Numba
     tiles.py          the tile sizes, shared by both and by the launch code
     host.py           the launch code both share: checks, outputs, grid sizes
+    cuda_source.py    the .cu text and compiler options (for CuPy, and for the nvcc tests)
     cupy_kernels.py, numba_kernels.py   where each implementation's compiled kernels come from
     vendor.py         cuBLAS / cuDNN (and unfused attention) behind the same functions
     dispatch.py       MINIGRAD_KERNELS=cupy|numba|vendor picks one (default cupy)
@@ -32,6 +33,9 @@ What the ops call (kernels.dispatch; CuPy float32 arrays in, CuPy arrays out):
     attention_backward(q, k, v, out, lse, grad_out, scale, causal=False,
                        key_padding_mask=None) -> (grad_q, grad_k, grad_v)
 
-Only matmul is wired into minigrad so far (minigrad/ops/matmul.py). The CPU never imports
-this package.
+Only matmul is wired into minigrad so far (minigrad/ops/matmul.py). To wire conv2d, call
+these from the Conv2d Function (forward/backward) for float32 CuPy arrays, not from inside
+the array functions of minigrad/ops/conv.py: vendor.py falls back to those (im2col +
+cuBLAS) where CuPy has no cuDNN, and would call itself. Bias and groups stay in ops/conv.py.
+The CPU never imports this package.
 """

@@ -69,7 +69,7 @@ def default_device():
 def device_of(array):
     """'cuda' for arrays in GPU memory (they expose __cuda_array_interface__), else 'cpu'
     (numpy arrays and scalars, and also Python lists and numbers)."""
-    return "cuda" if hasattr(array, "__cuda_array_interface__") else "cpu"
+    return "cuda" if hasattr(type(array), "__cuda_array_interface__") else "cpu"
 
 
 def array_module(array_or_device):
