@@ -515,7 +515,8 @@ class Tensor(ConversionShortcuts):
                 "use mg.where or do it under `with mg.no_grad():`"
             )
         index = ops.movement.index_arrays(index)
-        self.data[index] = value.data if isinstance(value, Tensor) else value
+        # CuPy refuses host data on the right of `gpu_array[...] = ...`: convert it first
+        self.data[index] = _to_array(value, self.dtype, self.device)
 
 
 from minigrad import ops  # noqa: E402  (ops build Tensors, so they load after the class)
