@@ -78,12 +78,17 @@ def train_epoch(model, loader, optimizer, loss_fn=None, epoch=0):
     return total / count
 
 
-def predict(model, x, batch_size=512):
-    """Class predictions (numpy int64) in evaluation mode and without a graph."""
+def predict_logits(model, x, batch_size=512):
+    """The model's logits (numpy, one row per sample) in evaluation mode and without a graph."""
     model.eval()
     with mg.no_grad():
         logits = [model(x[i : i + batch_size]).numpy() for i in range(0, len(x), batch_size)]
-    return np.concatenate(logits).argmax(axis=1)
+    return np.concatenate(logits)
+
+
+def predict(model, x, batch_size=512):
+    """Class predictions (numpy int64): the argmax of the logits."""
+    return predict_logits(model, x, batch_size).argmax(axis=1)
 
 
 def accuracy(model, x, y):
