@@ -328,8 +328,8 @@ def multi_head(x):
     out_gap = float(np.abs(module_out.numpy() - by_hand.numpy()).max())
     weight_gap = float(np.abs(module_weights.numpy() - weights.numpy()).max())
     print(f"  output max |difference| {out_gap:.2e}, per-head weights {weight_gap:.2e}")
-    head_gap = np.abs(weights[0, 0].numpy() - weights[0, 1].numpy()).mean()
-    print(f"  the heads weigh the keys differently: mean |a_head0 − a_head1| = {head_gap:.3f}")
+    heads_differ = np.abs(weights[0, 0].numpy() - weights[0, 1].numpy()).mean()
+    print(f"  the heads weigh the keys differently: mean |a_head0 − a_head1| = {heads_differ:.3f}")
     return out_gap
 
 

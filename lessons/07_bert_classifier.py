@@ -43,9 +43,10 @@ WHERE THE COURSE IS WRONG:
     GlobalAveragePooling1D averages the [PAD] vectors in with the words: a sentence's vector
     depends on how much padding it got. The baseline here takes the mean over real tokens.
   * seed 002 §4.4 stacks the ids of two texts of different lengths into one tensor without
-    padding (tf.constant cannot hold ragged rows; the lesson prints the two lengths), and its
-    §4.6 loop uses the model's output — hidden states — as the loss: there are no labels and
-    no classifier. Here: padding, the mask, a classifier on [CLS] and cross-entropy on labels.
+    padding (tf.constant cannot hold ragged rows; the lesson prints the two lengths); §4.5
+    calls `outputs[0][0]`, the first text's hidden states, "attention_weights"; and the §4.6
+    loop uses the model's output (hidden states) as the loss: there are no labels and no
+    classifier. Here: padding, the mask, a classifier on [CLS] and cross-entropy on labels.
 
 --epochs sets the encoder's epochs; the baseline trains the course's 10 (2 with --quick).
 """
