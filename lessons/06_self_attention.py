@@ -70,8 +70,6 @@ SHARPENING = (1, 4, 16, 64)
 RETRIEVAL_KEYS, RETRIEVAL_DIM, RETRIEVAL_VALUE_DIM, RETRIEVAL_BATCH = 9, 16, 4, 64
 RETRIEVAL_LR, RETRIEVAL_EVAL = 1e-2, 4096
 
-np.set_printoptions(precision=3, suppress=True, linewidth=120)
-
 
 def attention_by_formula(q, k, v, keep=None):
     """softmax(QKᵀ/√d_k)V in three steps; `keep` (bool, True = may attend) masks keys.
@@ -115,7 +113,8 @@ def split_heads(t, heads):
 
 
 def sentence_tensors(args):
-    """The sentence as ids (with [CLS], [SEP] and padding), its tokens, and embedded vectors."""
+    """Both sentences as ids ([CLS] words [SEP] [PAD]...), their attention mask, the first one's
+    tokens, and a random embedding table that turns ids into vectors."""
     tokenizer = Tokenizer().fit_on_texts([SENTENCE])
     ids, mask = tokenizer.encode([SENTENCE, SWAPPED], PADDED_LENGTH)
     tokens = tokenizer.sequences_to_texts(ids[:1])[0].split()
@@ -130,7 +129,7 @@ def formula_step_by_step(x, tokens, mha):
     scores, weights, out = attention_by_formula(q, k, v)
     print_matrix("scores s = QKᵀ/√d_k", scores[0].numpy(), tokens, tokens)
     print_matrix("weights a = softmax(s) over each row", weights[0].numpy(), tokens, tokens)
-    print(f"row sums of a: {weights[0].sum(-1).numpy()}")
+    print(f"row sums of a: {np.round(weights[0].sum(-1).numpy(), 6).tolist()}")
     print_matrix("output aV (one row per token)", out[0].numpy(), tokens)
 
     fused = F.scaled_dot_product_attention(q, k, v)
