@@ -139,7 +139,8 @@ def formula_step_by_step(x, tokens, mha):
     differences = {
         "fused F.scaled_dot_product_attention": np.abs(fused.numpy() - out.numpy()).max(),
         "seed 004 §2.2.3's numpy code": np.abs(seed004 - out[0].numpy()).max(),
-        "nn.MultiheadAttention output (then W^O)": np.abs(module_out.numpy() - by_hand.numpy()).max(),
+        "nn.MultiheadAttention output (then W^O)":
+            np.abs(module_out.numpy() - by_hand.numpy()).max(),
         "nn.MultiheadAttention weights": np.abs(module_weights.numpy() - weights.numpy()).max(),
         "fused op's backward (dQ, dK, dV)": backward_difference(q, k, v),
     }
@@ -189,9 +190,11 @@ def masks(x, mask, tokens, mha):
     print(f"fused op with the bool mask: max |difference| "
           f"{np.abs(fused.numpy() - padded_out.numpy()).max():.2e}; seed 004's additive 0/−∞ "
           f"mask: {np.abs(seed004 - padded_out[0].numpy()).max():.2e}")
-    causal_keep = mg.tensor(np.tril(np.ones((len(tokens), len(tokens)), dtype=bool)), device=x.device)
+    lower_triangle = np.tril(np.ones((len(tokens), len(tokens)), dtype=bool))
+    causal_keep = mg.tensor(lower_triangle, device=x.device)
     _, causal, causal_out = attention_by_formula(q, k, v, keep=causal_keep)
-    print_matrix("weights with the causal mask (key j ≤ query i)", causal[0].numpy(), tokens, tokens)
+    print_matrix("weights with the causal mask (key j ≤ query i)", causal[0].numpy(), tokens,
+                 tokens)
     fused_causal = F.scaled_dot_product_attention(q, k, v, is_causal=True)
     print(f"fused op with is_causal=True: max |difference| "
           f"{np.abs(fused_causal.numpy() - causal_out.numpy()).max():.2e}")
@@ -208,8 +211,8 @@ def double_softmax(scores, weights):
     for name, w in (("once (right)", single), ("twice (seed 001 §5.3)", double)):
         print(f"  softmax {name:<22} row sums {w.sum(-1).min():.6f}..{w.sum(-1).max():.6f}, "
               f"largest weight {w.max():.3f}, mean entropy {entropy(w).mean():.3f} nats")
-    print(f"  uniform over N = {n} keys: weight {1 / n:.3f}, entropy log N = {math.log(n):.3f} nats;"
-          f" the bound e/(e + N − 1) = {bound:.3f}")
+    print(f"  uniform over N = {n} keys: weight {1 / n:.3f}, entropy log N = {math.log(n):.3f} "
+          f"nats; the bound e/(e + N − 1) = {bound:.3f}")
     print("sharper scores (s multiplied by t): the largest weight of each row, averaged")
     for t in SHARPENING:
         sharp = (scores[0] * t).softmax(-1)
@@ -317,7 +320,8 @@ def encoder_layer_by_hand(x):
 
 def multi_head(x):
     """Section 7: h heads by hand (split, attend, concatenate, W^O) against the module."""
-    common.heading(f"{HEADS} heads of size {D_MODEL // HEADS}, by hand against nn.MultiheadAttention")
+    common.heading(f"{HEADS} heads of size {D_MODEL // HEADS}, by hand against "
+                   "nn.MultiheadAttention")
     mha = nn.MultiheadAttention(D_MODEL, HEADS, batch_first=True).to(x.device)
     q, k, v = (split_heads(t, HEADS) for t in project(mha, x))
     _, weights, heads = attention_by_formula(q, k, v)

@@ -172,6 +172,7 @@ def test_lesson_07_encoder_beats_the_bag_of_embeddings(quick_run):
     ).groups()
     assert float(encoder) >= 0.95 and float(bag) <= 0.70
     # a bag of words gives both sentences of a minimal pair the same answer: exactly one right
-    bag_row = next(line for line in done.stdout.splitlines() if line.startswith("  bag of embeddings ("))
+    lines = done.stdout.splitlines()
+    bag_row = next(line for line in lines if line.startswith("  bag of embeddings ("))
     assert bag_row.split(")")[1].split()[0] == "0.500"
     assert (out / "07_training_curves.png").is_file() and (out / "07_attention.png").is_file()

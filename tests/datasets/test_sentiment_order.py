@@ -79,7 +79,8 @@ def test_a_damaged_copy_is_refused_with_a_clear_error(tmp_path):
     shutil.copy(SENTIMENT_ORDER_PATH, copy)
     assert len(load_sentiment_order(path=copy)[0]) == 3000  # an intact copy loads
     copy.write_text(copy.read_text(encoding="utf-8").replace("gripping", "dull", 1))
-    with pytest.raises(ChecksumError, match=r"sentiment_order.tsv is damaged.*sha256.*git checkout"):
+    damaged = r"sentiment_order.tsv is damaged.*sha256.*git checkout"
+    with pytest.raises(ChecksumError, match=damaged):
         load_sentiment_order(path=copy)
 
 
