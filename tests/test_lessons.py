@@ -174,3 +174,48 @@ def test_lesson_asked_for_cuda_without_a_gpu_says_so():
     done = run_python("-m", LESSONS[1], "--device", "cuda")
     assert done.returncode == 2
     assert "device 'cuda' was asked for, but no GPU is usable" in done.stderr
+
+
+# --- lessons 06 (self-attention) and 07 (BERT classifier) ---------------------------------
+
+
+def test_lesson_06_formula_matches_fused_op_and_double_softmax_flattens(quick_run):
+    done, out = quick_run(6)
+    numbers = re.fullmatch(
+        r"max \|fused/MHA − formula\|=(\S+); double softmax max weight (\S+) vs (\S+) "
+        r"\(bound (\S+)\), entropy (\S+) vs (\S+) nats \(uniform (\S+)\); "
+        r"retrieval MSE twice (\S+) vs once (\S+)",
+        result_line(done),
+    ).groups()
+    gap, twice_max, once_max, bound, twice_h, once_h, uniform_h, twice_mse, once_mse = (
+        float(n) for n in numbers
+    )
+    assert gap < 1e-6
+    assert abs(bound - np.e / (np.e + 8)) < 1e-3  # 9 tokens: [CLS], 6 words and a comma, [SEP]
+    assert twice_max <= bound and twice_max < once_max
+    assert once_h < twice_h <= uniform_h + 1e-6
+    assert once_mse < 0.1 and twice_mse > 0.45  # the best twice can do is 0.520
+    assert (out / "06_attention_weights.png").is_file()
+    assert (out / "06_scaling_and_positions.png").is_file()
+
+
+def test_lesson_06_padding_gets_no_weight_and_unscaled_scores_saturate(quick_run):
+    stdout = quick_run(6)[0].stdout
+    assert "[PAD] columns hold 0.0 of the weight; rows sum to 1.000000..1.000000" in stdout
+    largest = re.search(r"d_k = 1024 .*largest weight: unscaled (\S+), scaled (\S+)", stdout)
+    unscaled, scaled = float(largest.group(1)), float(largest.group(2))
+    assert unscaled > 0.9 and scaled < 0.5
+
+
+def test_lesson_07_encoder_beats_the_bag_of_embeddings(quick_run):
+    done, out = quick_run(7)
+    encoder, bag = re.fullmatch(
+        r"encoder test acc=(\S+) vs bag-of-embeddings \(document's \"BERT\"\) test acc=(\S+)",
+        result_line(done),
+    ).groups()
+    assert float(encoder) >= 0.95 and float(bag) <= 0.70
+    # a bag of words gives both sentences of a minimal pair the same answer: exactly one right
+    lines = done.stdout.splitlines()
+    bag_row = next(line for line in lines if line.startswith("  bag of embeddings ("))
+    assert bag_row.split(")")[1].split()[0] == "0.500"
+    assert (out / "07_training_curves.png").is_file() and (out / "07_attention.png").is_file()
