@@ -32,11 +32,11 @@ WHERE THE COURSE IS WRONG (seed 004 "AI大模型" tutorial, §4.1.3):
     floating-point format above, as the bit patterns printed below show. (Integer formats such
     as int8 belong to quantisation, a different technique.)
   * Its §4.1.3.2 pseudo-code calls `model.half()` once before the loop and `model.float()`
-    inside it after `optimizer.step()`: from the second sample on the model stays float32, so
-    only one step runs in float16, and that step updates float16 weights (the comment says
-    "使用FP32更新参数", update in FP32); converting back to float32 afterwards cannot restore
-    what rounding lost. There is no loss scaling, and no `optimizer.zero_grad()`, so gradients
-    pile up from sample to sample.
+    inside it after `optimizer.step()`. So the one float16 step updates float16 weights (the
+    comment says "使用FP32更新参数", update in FP32), and converting them to float32 afterwards
+    cannot restore what rounding lost; from the second sample on, `model(sample.half())` feeds
+    float16 input to a float32 model (PyTorch stops there with a dtype mismatch). There is no
+    loss scaling, and no `optimizer.zero_grad()`, so gradients pile up from sample to sample.
 
 WHAT THIS SMALL MODEL SHOWS (the run prints the numbers): float16's losses are plain in the
 counts, but hardly in the accuracy. Without scaling, a large fraction of the logit gradients
