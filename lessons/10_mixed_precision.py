@@ -96,7 +96,7 @@ def decode(sign, exponent, mantissa):
 def show_the_format():
     common.heading("float16 is a floating-point format: 1 sign, 5 exponent, 10 mantissa bits")
     print(np.finfo(np.float16))
-    print(f"{'value':>10}  {'as float16':>14}  s {'exponent':>8}  {'mantissa':>10}  "
+    print(f"{'value':>11}  {'as float16':>15}  s {'exponent':>8}  {'mantissa':>10}  "
           "(−1)^s·2^(e−15)·(1 + m/1024), or 2^−14·m/1024 if e = 0")
     with np.errstate(over="ignore"):  # 70000 overflowing to inf is the point of that row
         for value in (1.0, -1.5, 0.1, 65504.0, 70000.0, 2.0**-14, 2.0**-24, 1e-8):
@@ -104,7 +104,7 @@ def show_the_format():
             stored = float(np.float16(value))
             decoded = decode(sign, exponent, mantissa)
             assert decoded == stored  # the formula reads the bits exactly as numpy stores them
-            print(f"{value:>10.4g}  {stored:>14.10g}  {sign} {exponent:>8}  {mantissa:>10}  "
+            print(f"{value:>11.6g}  {stored:>15.10g}  {sign} {exponent:>8}  {mantissa:>10}  "
                   f"= {decoded:.10g}")
     print("70000 overflows to inf; 1e-8 is below half the smallest subnormal, so it is 0")
 
@@ -332,6 +332,8 @@ def plot(args, runs, underflow_per_epoch):
     ax.set(xlabel="epoch", ylabel="fraction of entries",
            title="what float16 loses")
     ax.legend(fontsize=8)
+    for ax in (axes[0, 0], axes[0, 1], axes[1, 1]):
+        ax.xaxis.set_major_locator(plt.matplotlib.ticker.MaxNLocator(integer=True))
     fig.tight_layout()
     common.save_figure(fig, args, "10_mixed_precision.png")
 
