@@ -81,7 +81,7 @@ def parameter_count(model):
 
 def train_teacher(data, epochs, device):
     """The course's CNN on every labelled training digit: Adam with a cosine-decaying rate."""
-    x_train, y_train, x_test, y_test = data
+    x_train, y_train, _, _ = data
     teacher = DigitsCNN().to(device)
     optimizer = optim.Adam(teacher.parameters(), lr=TEACHER_LR)
     schedule = CosineAnnealingLR(optimizer, T_max=epochs)
