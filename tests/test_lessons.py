@@ -219,3 +219,54 @@ def test_lesson_07_encoder_beats_the_bag_of_embeddings(quick_run):
     bag_row = next(line for line in lines if line.startswith("  bag of embeddings ("))
     assert bag_row.split(")")[1].split()[0] == "0.500"
     assert (out / "07_training_curves.png").is_file() and (out / "07_attention.png").is_file()
+
+
+# ---- lessons 09 (distillation) and 10 (mixed precision) ------------------------------------
+def test_lesson_09_result_reports_both_students_and_a_trained_teacher(quick_run):
+    done, out = quick_run(9)
+    numbers = re.fullmatch(
+        r"student alone (\S+)±(\S+) vs distilled (\S+)±(\S+) over (\d+) seeds "
+        r"\(teacher (\S+); 100 labels, difference (\S+)\)",
+        result_line(done),
+    ).groups()
+    alone, alone_std, distilled, distilled_std, seeds, teacher, difference = map(float, numbers)
+    assert seeds >= 2
+    assert teacher > 0.9  # the course's CNN after a few epochs on all labels
+    assert alone > 0.8 and distilled > 0.8  # an MLP with 100 labels; chance is 0.1
+    assert 0 <= alone_std < 0.05 and 0 <= distilled_std < 0.05
+    assert abs(difference - (distilled - alone)) < 0.002  # printed means are rounded
+    assert (out / "09_distillation.png").is_file()
+
+
+def test_lesson_09_student_is_over_20_times_smaller_than_the_teacher(quick_run):
+    stdout = quick_run(9)[0].stdout
+    teacher = int(re.search(r"teacher: ([\d,]+) parameters", stdout).group(1).replace(",", ""))
+    student = int(re.search(r"student: ([\d,]+) parameters", stdout).group(1).replace(",", ""))
+    assert teacher >= 20 * student
+
+
+def test_lesson_10_mixed_precision_matches_float32_and_scales_the_loss(quick_run):
+    done, out = quick_run(10)
+    numbers = re.fullmatch(
+        r"fp32 acc=(\S+) fp16\+master\+scaling acc=(\S+) \(skipped steps (\d+), final scale (\S+)\)",
+        result_line(done),
+    ).groups()
+    fp32, mixed, skipped, scale = (float(n) for n in numbers)
+    assert fp32 > 0.85 and abs(mixed - fp32) < 0.03
+    assert scale >= 2.0**16 and np.log2(scale).is_integer()  # only ever doubled or halved
+    assert skipped >= 0
+    assert (out / "10_mixed_precision.png").is_file()
+
+
+def test_lesson_10_shows_float16_bits_underflow_and_lost_updates(quick_run):
+    stdout = quick_run(10)[0].stdout
+    assert re.search(r"^ +-1\.5 +-1\.5 +1 +01111 +1000000000 +=", stdout, re.MULTILINE)
+    assert re.search(r"^ +65504 +65504 +0 +11110 +1111111111 +=", stdout, re.MULTILINE)
+    assert "float16: 1 + 1e-4 = 1.0;" in stdout
+    assert "1000 updates of +1e-4: float16 weight 1.0, float32 weight 1.1" in stdout
+    rows = re.findall(r"^ +(\d+) +(\d+) +(\S+)% \(size share", stdout, re.MULTILINE)
+    last_epoch = max(int(epoch) for epoch, _, _ in rows)
+    flushed = {int(scale): float(share) for epoch, scale, share in rows if int(epoch) == last_epoch}
+    unscaled, scaled = flushed.pop(1), flushed.popitem()[1]
+    assert unscaled > 5 and scaled < unscaled / 5  # loss scaling brings flushed gradients back
+    assert "RuntimeWarning" not in stdout + quick_run(10)[0].stderr
