@@ -172,3 +172,35 @@ def test_lesson_one_runs_on_the_gpu():
         timeout=600,
     )
     assert done.returncode == 0, done.stderr[-3000:]
+
+
+# ---- on a GPU: the ops that run on the hand-written kernels of kernels/ ----------------------
+
+IMAGES = rng.standard_normal((2, 3, 7, 6)).astype(np.float32)
+FILTERS = rng.standard_normal((4, 3, 3, 3)).astype(np.float32)
+BIAS = rng.standard_normal(4).astype(np.float32)
+Q, K, V = (rng.standard_normal((2, 2, 5, 8)).astype(np.float32) for _ in range(3))
+KEEP = np.array([[True] * 5, [True, True, True, False, False]])[:, None, None, :]
+
+KERNEL_OPS = {
+    "conv2d": (lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1), IMAGES, FILTERS, BIAS),
+    "conv2d_dilated": (lambda x, w: F.conv2d(x, w, padding="same", dilation=2), IMAGES, FILTERS),
+    "attention": (lambda q, k, v: F.scaled_dot_product_attention(q, k, v), Q, K, V),
+    "attention_causal": (
+        lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True), Q, K, V
+    ),
+    "attention_padding": (
+        lambda q, k, v: F.scaled_dot_product_attention(
+            q, k, v, attn_mask=mg.tensor(KEEP, device=q.device)
+        ),
+        Q, K, V,
+    ),
+}
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("name", KERNEL_OPS)
+def test_kernel_backed_op_matches_cpu_on_cuda(name):
+    fn, *arrays = KERNEL_OPS[name]
+    for cpu, cuda in zip(run_on("cpu", fn, *arrays), run_on("cuda", fn, *arrays)):
+        np.testing.assert_allclose(cuda, cpu, rtol=1e-4, atol=1e-5)
