@@ -79,11 +79,12 @@ def train_epoch(model, loader, optimizer, loss_fn=None, epoch=0):
 
 
 def predict(model, x, batch_size=512):
-    """Class predictions (numpy int64) in evaluation mode and without a graph."""
+    """Class predictions (numpy int64; argmax over the last axis, the classes) in evaluation mode
+    and without a graph."""
     model.eval()
     with mg.no_grad():
         logits = [model(x[i : i + batch_size]).numpy() for i in range(0, len(x), batch_size)]
-    return np.concatenate(logits).argmax(axis=1)
+    return np.concatenate(logits).argmax(axis=-1)
 
 
 def accuracy(model, x, y):
