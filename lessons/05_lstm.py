@@ -22,7 +22,10 @@ computes exactly what two single-layer nn.LSTM modules in a row compute. Keras' 
 (N, 10, 64) input acts on the last axis, at each step on its own; so does nn.Linear. Keras
 puts the softmax in the model and pairs it with sparse categorical cross-entropy; minigrad
 returns logits and F.cross_entropy applies the log-softmax inside: the same loss, computed
-stably. (The initialisations differ: minigrad's is PyTorch's, U(−1/√64, 1/√64) everywhere.)
+stably. Two differences that do not change the model: Keras keeps one bias per gate where
+PyTorch keeps two, b_ih + b_hh, which add up to it; and the starting weights differ (Keras:
+Glorot and orthogonal matrices, forget-gate bias 1; minigrad, like PyTorch: U(−1/8, 1/8),
+1/8 = 1/√64, for every LSTM weight and bias).
 
 THE TASK. The document never says what x_train and y_train are, so this lesson picks a task
 that cannot be solved without memory: ECHO THE DIGIT SEEN TWO STEPS AGO. Each sequence is 10
@@ -46,8 +49,6 @@ in PyTorch's and in Keras' LSTM):
     c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t            the cell state: the memory
     h_t = o_t ⊙ tanh(c_t)                      the hidden state: the output, in (−1, 1)
 
-c_t may grow; h_t, which the gates and the next layer read, stays in (−1, 1).
-
 WHERE THE COURSE IS WRONG:
   * seed 001 §5.2 (门机制) gives g_t = σ(W_g x_t + U_g h_{t−1} + b_g). With σ the candidate
     lies in (0, 1), so i⊙g > 0: every write pushes the memory up; it comes down only by
@@ -55,7 +56,7 @@ WHERE THE COURSE IS WRONG:
     document's own §4.2 code uses, computes g with its activation='tanh'.
   * seed 001 §5.2 then gives h_t = f_t ⊙ h_{t−1} + i_t ⊙ g_t. That is the cell state c_t.
     Used as the output, it leaves o_t, computed one line above, unused. And that "h" has no
-    tanh, so nothing bounds it: each step adds i⊙g, up to 1, so after t steps it can reach t;
+    tanh, so nothing bounds it: each step adds i⊙g, up to 1, so after t steps it can be near t;
     yet it is what the next step's gates and the next layer read. The right output is
     h_t = o_t ⊙ tanh(c_t): the memory c_t may grow (the trained LSTM's does, see the plot),
     the output stays inside (−1, 1).
@@ -224,7 +225,8 @@ def check_one_step(model, device):
         right.append(right_step(layer_input, h_0[k], c_0[k], layer_weights(model.lstm, k)))
         layer_input = right[-1][0]
     right_h, right_c = (np.stack(states) for states in zip(*right))
-    print(f"one step of both layers, {len(x)} sequences, from a random (h_0, c_0):")
+    print(f"one step of both layers, {len(x)} sequences, from a random (h_0, c_0), the gates' "
+          "rows read in the order i, f, g, o:")
     common.check("minigrad nn.LSTM h_t = o⊙tanh(c_t)", h_n, right_h)
     common.check("minigrad nn.LSTM c_t = f⊙c_{t−1} + i⊙tanh(·)", c_n, right_c)
 
