@@ -371,8 +371,9 @@ def main():
     for label, low_high in ranges.items():
         print(f"  {label:<20} from {low_high[:, 0].min():8.5f} to {low_high[:, 1].max():8.5f}; "
               "largest at each step: " + ", ".join(f"{v:.2f}" for v in low_high[:, 1]))
-    print("h_t = o⊙tanh(c_t) stays inside (−1, 1) however far c_t goes; the course's \"h_t\" is "
-          "its memory itself: never negative, and it climbs with t")
+    print("h_t = o⊙tanh(c_t) stays within [−1, 1] however far c_t goes (in float32 a saturated "
+          "unit rounds to ±1); the course's \"h_t\" is its memory itself: never negative, and it "
+          "climbs with t")
     plot_states(args, ranges)
 
     common.print_result(

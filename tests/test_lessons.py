@@ -150,7 +150,7 @@ def test_lesson_05_lstm_output_is_bounded_and_the_course_state_never_negative(qu
     ranges = {label: (float(low), float(high)) for label, low, high in re.findall(
         r"^  (LSTM h_t|LSTM c_t|seed 001 §5\.2 \"h_t\") +from +(\S+) to +(\S+);", stdout,
         re.MULTILINE)}
-    assert -1 < ranges["LSTM h_t"][0] < 0 < ranges["LSTM h_t"][1] < 1
+    assert -1 <= ranges["LSTM h_t"][0] < 0 < ranges["LSTM h_t"][1] <= 1
     assert ranges["LSTM c_t"][0] < 0
     assert ranges['seed 001 §5.2 "h_t"'][0] >= 0
 
