@@ -87,8 +87,9 @@ def predict_logits(model, x, batch_size=512):
 
 
 def predict(model, x, batch_size=512):
-    """Class predictions (numpy int64): the argmax of the logits."""
-    return predict_logits(model, x, batch_size).argmax(axis=1)
+    """Class predictions (numpy int64): the argmax over the last axis, the classes (so per-step
+    outputs (N, L, classes) work too)."""
+    return predict_logits(model, x, batch_size).argmax(axis=-1)
 
 
 def accuracy(model, x, y):

@@ -150,6 +150,54 @@ def test_lesson_03_counts_its_test_mistakes_folds_and_leave_one_out_trainings(qu
 # --- end of lesson 03 ------------------------------------------------------------------------
 
 
+# --- lesson 05: LSTM ------------------------------------------------------------------------
+
+
+def lesson_05_results(done):
+    """(LSTM accuracy, memoryless baseline, chance, course cell accuracy) from the RESULT line."""
+    numbers = re.fullmatch(
+        r"LSTM per-step accuracy=(\S+) \(target ≥ 0\.95\); memoryless baseline=(\S+) "
+        r"\(chance (\S+)\); seed 001 §5\.2 cell=(\S+)",
+        result_line(done),
+    ).groups()
+    return tuple(float(n) for n in numbers)
+
+
+def test_lesson_05_lstm_remembers_and_the_memoryless_model_stays_at_chance(quick_run):
+    done, out = quick_run(5)
+    lstm, baseline, chance, course_cell = lesson_05_results(done)
+    assert chance == 0.1
+    assert lstm >= 0.85  # --quick (6 epochs): 0.92 to 0.95 for seeds 0..4
+    # 8,000 labelled test steps: a model that cannot remember lands within ~0.01 of 0.1
+    assert abs(baseline - chance) < 0.03
+    assert course_cell < lstm - 0.3  # seed 001 §5.2's cell, same start, same epochs
+    assert (out / "05_training.png").is_file() and (out / "05_states.png").is_file()
+
+
+def test_lesson_05_flags_exactly_the_course_gate_errors(quick_run):
+    stdout = quick_run(5)[0].stdout
+    verdicts = dict((label, verdict) for verdict, label in re.findall(
+        r"^ +(OK|WRONG) +(.*?) +max \|difference\|", stdout, re.MULTILINE))
+    assert verdicts == {
+        "minigrad nn.LSTM h_t = o⊙tanh(c_t)": "OK",
+        "minigrad nn.LSTM c_t = f⊙c_{t−1} + i⊙tanh(·)": "OK",
+        "seed 001 §5.2: candidate g = σ(·), in c_t": "WRONG",
+        "seed 001 §5.2: h_t = f⊙h_{t−1} + i⊙g (with g = tanh)": "WRONG",
+        "seed 001 §5.2 as written: h_t = f⊙h_{t−1} + i⊙σ(·)": "WRONG",
+        "LSTM(1, 64) then LSTM(64, 64) = LSTM(1, 64, num_layers=2)": "OK",
+    }
+
+
+def test_lesson_05_lstm_output_is_bounded_and_the_course_state_never_negative(quick_run):
+    stdout = quick_run(5)[0].stdout
+    ranges = {label: (float(low), float(high)) for label, low, high in re.findall(
+        r"^  (LSTM h_t|LSTM c_t|seed 001 §5\.2 \"h_t\") +from +(\S+) to +(\S+);", stdout,
+        re.MULTILINE)}
+    assert -1 <= ranges["LSTM h_t"][0] < 0 < ranges["LSTM h_t"][1] <= 1
+    assert ranges["LSTM c_t"][0] < 0
+    assert ranges['seed 001 §5.2 "h_t"'][0] >= 0
+
+
 def test_runner_prints_a_table_and_exits_0(tmp_path):
     done = run_python("-m", "lessons", "--quick", "--device", "cpu", "--only", "1",
                       "--out", str(tmp_path))
