@@ -70,6 +70,7 @@ import minigrad.nn.functional as F
 from datasets.mnist import load_mnist
 from lessons import common
 from lessons.digits_cnn import (
+    EPOCHS,
     LEARNING_RATE,
     DigitsCNN,
     accuracy,
@@ -85,7 +86,7 @@ from minigrad.data.transforms import RandomRotation
 from minigrad.metrics import confusion_matrix
 from minigrad.optim import Adam
 
-EPOCHS, QUICK_EPOCHS = 20, 4
+QUICK_EPOCHS = 4
 TARGET = 0.975
 KERAS_LR = 1e-3  # what optimizer='adam' means in Keras: Adam(learning_rate=0.001)
 CONSTANT, COSINE = f"constant lr {KERAS_LR}", f"cosine from lr {LEARNING_RATE}"

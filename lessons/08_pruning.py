@@ -59,6 +59,7 @@ import numpy as np
 import minigrad as mg
 from lessons import common
 from lessons.digits_cnn import (
+    EPOCHS,
     LEARNING_RATE,
     DigitsCNN,
     accuracy,
@@ -71,7 +72,7 @@ from lessons.digits_cnn import (
 )
 from minigrad import nn, prune
 
-EPOCHS, QUICK_EPOCHS = 20, 4
+QUICK_EPOCHS = 4
 SPARSITIES = (0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98)
 QUICK_SPARSITIES = (0.5, 0.9)
 STRUCTURED_FRACTIONS = (0.3, 0.5, 0.7, 0.9)  # of each layer's output channels / units
