@@ -20,9 +20,13 @@ channels-first (1, 28, 28).
 The document's 28×28 MNIST images fit its unpadded 3×3 convolutions (28→26→13→11→5). The 8×8
 digits that ship with minigrad would shrink to nothing (8→6→3→1→0), so on them every conv pads
 by 1 (8→8→4→4→2).
+
+Lesson 04's training recipe lives here too (`adam_with_cosine`, `fit`, `trained_digits_cnn`),
+so the lessons that start from a trained CNN start from the same one.
 """
 
 import numpy as np
+from tqdm import trange
 
 import minigrad as mg
 import minigrad.nn.functional as F
@@ -30,6 +34,11 @@ from datasets.digits import digits_split
 from minigrad import nn
 from minigrad.data import DataLoader, TensorDataset
 from minigrad.nn.utils import check_finite
+from minigrad.optim import Adam
+from minigrad.optim.lr_scheduler import CosineAnnealingLR
+
+LEARNING_RATE = 2e-3  # Adam's starting step in lesson 04's recipe; the cosine takes it to 0
+EPOCHS = 20  # lesson 04's recipe reaches ≥ 98.8% test accuracy with it (seeds 0..4)
 
 
 class DigitsCNN(nn.Module):
@@ -61,6 +70,38 @@ def digit_data(device="cpu"):
 
 def train_loader(x, y, batch_size=32, seed=0, device="cpu"):
     return DataLoader(TensorDataset(x, y), batch_size=batch_size, shuffle=True, seed=seed, device=device)
+
+
+def adam_with_cosine(model, epochs, lr=LEARNING_RATE):
+    """Adam (Keras's optimizer='adam'), its lr falling along half a cosine to 0 over `epochs`:
+    big steps while far from a minimum, small ones to settle into it."""
+    optimizer = Adam(model.parameters(), lr=lr)
+    return optimizer, CosineAnnealingLR(optimizer, T_max=epochs)
+
+
+def fit(model, loader, optimizer, scheduler, epochs, evaluate_on=None, desc="epochs"):
+    """Train `epochs` epochs, stepping the scheduler (if any) after each; returns the history:
+    {"loss": mean training loss per epoch, name: accuracy per epoch for each name: (x, y)
+    in `evaluate_on`}. The progress bar shows only on a terminal."""
+    evaluate_on = evaluate_on or {}
+    history = {"loss": [], **{name: [] for name in evaluate_on}}
+    for epoch in trange(epochs, desc=desc, leave=False, disable=None):
+        history["loss"].append(train_epoch(model, loader, optimizer, epoch=epoch))
+        if scheduler is not None:
+            scheduler.step()
+        for name, (x, y) in evaluate_on.items():
+            history[name].append(accuracy(model, x, y))
+    return history
+
+
+def trained_digits_cnn(data, epochs=EPOCHS, seed=0, device="cpu"):
+    """A DigitsCNN trained on `data` = digit_data(device) by lesson 04's recipe."""
+    mg.manual_seed(seed)
+    model = DigitsCNN().to(device)
+    x_train, y_train, _, _ = data
+    loader = train_loader(x_train, y_train, seed=seed, device=device)
+    fit(model, loader, *adam_with_cosine(model, epochs), epochs, desc="training the CNN")
+    return model
 
 
 def train_epoch(model, loader, optimizer, loss_fn=None, epoch=0):

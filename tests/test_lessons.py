@@ -5,7 +5,9 @@ Each lesson runs once per test session, as a user would run it (its own Python p
 the tests below read that one run's output.
 """
 
+import os
 import re
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -318,3 +320,79 @@ def test_lesson_10_shows_float16_bits_underflow_and_lost_updates(quick_run):
     unscaled, scaled = flushed.pop(1), flushed.popitem()[1]
     assert unscaled > 5 and scaled < unscaled / 5  # loss scaling brings flushed gradients back
     assert "RuntimeWarning" not in stdout + quick_run(10)[0].stderr
+
+
+# --- lessons 04 (CNN) and 08 (pruning) ---------------------------------------------------------
+
+
+def test_lesson_04_formulas_agree_with_minigrad_and_the_course_conv2d_fails(quick_run):
+    done, out = quick_run(4)
+    checks = re.findall(r"^ +(OK|WRONG) ", done.stdout, re.MULTILINE)
+    assert len(checks) == 8 and set(checks) == {"OK"}
+    assert "operands could not be broadcast together with shapes (3,3) (3,2)" in done.stdout
+    assert "softmax then −log gives inf" in done.stdout
+    assert (out / "04_curves_digits.png").is_file() and (out / "04_confusion_digits.png").is_file()
+
+
+def test_lesson_04_quick_run_learns_the_digits(quick_run):
+    done, _ = quick_run(4)
+    accuracy, constant = re.fullmatch(
+        r"test accuracy=(\S+) on 8×8 digits \(target ≥ 0\.975\) in 4 epochs "
+        r"\(constant lr 0\.001: (\S+)\)", result_line(done)
+    ).groups()
+    assert float(accuracy) >= 0.90 and float(constant) >= 0.85
+
+
+def test_lesson_04_without_mnist_files_says_where_to_get_them(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", LESSONS[4], "--dataset", "mnist", "--out", str(tmp_path)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "MINIGRAD_DATA": str(tmp_path)},
+    )
+    assert done.returncode == 2
+    assert "--dataset mnist needs the MNIST files" in done.stderr
+    assert "python -m datasets.mnist" in done.stderr
+
+
+def write_idx(path, array, magic):
+    header = struct.pack(">I", magic) + struct.pack(f">{array.ndim}I", *array.shape)
+    path.write_bytes(header + array.astype(np.uint8).tobytes())
+
+
+def test_lesson_04_runs_the_documents_28x28_shapes_on_mnist_files(tmp_path):
+    rng = np.random.default_rng(0)
+    (tmp_path / "mnist").mkdir()
+    for prefix, count in (("train", 64), ("t10k", 32)):
+        write_idx(tmp_path / "mnist" / f"{prefix}-images-idx3-ubyte",
+                  rng.integers(0, 256, (count, 28, 28)), magic=2051)
+        write_idx(tmp_path / "mnist" / f"{prefix}-labels-idx1-ubyte",
+                  rng.integers(0, 10, count), magic=2049)
+    done = subprocess.run(
+        [sys.executable, "-m", LESSONS[4], "--dataset", "mnist", "--epochs", "1",
+         "--device", "cpu", "--out", str(tmp_path)],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "MINIGRAD_DATA": str(tmp_path)},
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "Flatten    → (1600,)" in done.stdout and "225,034 parameters" in done.stdout
+    assert re.fullmatch(r"test accuracy=\S+ on 28×28 MNIST in 1 epochs .*", result_line(done))
+    assert (tmp_path / "04_curves_mnist.png").is_file()
+
+
+def test_lesson_08_prunes_most_weights_within_a_point_and_masks_keep_the_zeros(quick_run):
+    done, out = quick_run(8)
+    dense, sparsity, reached, method, threshold = re.fullmatch(
+        r"dense acc=(\S+); ≤1 pt loss up to (\d+)% sparsity \(acc=(\S+), (.+)\); "
+        r"threshold 0\.01 → (\S+)% sparse", result_line(done)
+    ).groups()
+    assert float(dense) >= 0.90
+    assert int(sparsity) >= 50 and float(reached) >= float(dense) - 0.01
+    assert method in ("fixed pruning + fine-tuning", "sparse training")
+    assert 5 < float(threshold) < 30
+    revived = int(re.search(r"without a mask: (\d+) of them are nonzero again", done.stdout).group(1))
+    assert revived > 0
+    masked, in_use = re.search(
+        r"total +(\d+) of +\d+ zero.*\n.*with (\d+) zeros still in use", done.stdout
+    ).groups()
+    assert masked == in_use
+    assert (out / "08_accuracy_vs_sparsity.png").is_file()
