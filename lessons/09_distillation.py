@@ -53,17 +53,16 @@ from tqdm import tqdm
 import minigrad as mg
 from lessons import common
 from lessons.digits_cnn import (
-    DigitsCNN,
     accuracy,
     digit_data,
     predict_logits,
     train_epoch,
     train_loader,
+    trained_digits_cnn,
 )
 from minigrad import nn, optim
 from minigrad.data import DataLoader, TensorDataset
 from minigrad.distill import distill_epoch
-from minigrad.optim.lr_scheduler import CosineAnnealingLR
 
 TEACHER_EPOCHS, QUICK_TEACHER_EPOCHS = 10, 5
 TEACHER_BATCH, TEACHER_LR = 64, 3e-3
@@ -77,19 +76,6 @@ UNLABELLED = -100  # cross_entropy's ignore_index: these samples get the soft te
 
 def parameter_count(model):
     return sum(p.numel() for p in model.parameters())
-
-
-def train_teacher(data, epochs, device):
-    """The course's CNN on every labelled training digit: Adam with a cosine-decaying rate."""
-    x_train, y_train, _, _ = data
-    teacher = DigitsCNN().to(device)
-    optimizer = optim.Adam(teacher.parameters(), lr=TEACHER_LR)
-    schedule = CosineAnnealingLR(optimizer, T_max=epochs)
-    for epoch in tqdm(range(epochs), desc="teacher", leave=False, disable=None):
-        loader = train_loader(x_train, y_train, TEACHER_BATCH, seed=epoch, device=device)
-        train_epoch(teacher, loader, optimizer, epoch=epoch)
-        schedule.step()
-    return teacher
 
 
 def make_student(device):
@@ -216,7 +202,8 @@ def main():
     teacher_epochs = QUICK_TEACHER_EPOCHS if args.quick else TEACHER_EPOCHS
     common.heading(f"The teacher: the course's CNN, {teacher_epochs} epochs on all "
                    f"{len(y_train)} labelled training digits")
-    teacher = train_teacher(data, teacher_epochs, args.device)
+    teacher = trained_digits_cnn(data, teacher_epochs, seed=args.seed, device=args.device,
+                                 lr=TEACHER_LR, batch_size=TEACHER_BATCH)
     teacher_accuracy = accuracy(teacher, x_test, y_test)
     # once: the frozen teacher gives the same logits every epoch (eval mode, no graph)
     teacher_logits = mg.tensor(predict_logits(teacher, x_train), device=args.device)

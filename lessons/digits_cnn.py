@@ -94,13 +94,13 @@ def fit(model, loader, optimizer, scheduler, epochs, evaluate_on=None, desc="epo
     return history
 
 
-def trained_digits_cnn(data, epochs=EPOCHS, seed=0, device="cpu"):
+def trained_digits_cnn(data, epochs=EPOCHS, seed=0, device="cpu", lr=LEARNING_RATE, batch_size=32):
     """A DigitsCNN trained on `data` = digit_data(device) by lesson 04's recipe."""
     mg.manual_seed(seed)
     model = DigitsCNN().to(device)
     x_train, y_train, _, _ = data
-    loader = train_loader(x_train, y_train, seed=seed, device=device)
-    fit(model, loader, *adam_with_cosine(model, epochs), epochs, desc="training the CNN")
+    loader = train_loader(x_train, y_train, batch_size, seed=seed, device=device)
+    fit(model, loader, *adam_with_cosine(model, epochs, lr), epochs, desc="training the CNN")
     return model
 
 
