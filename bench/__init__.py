@@ -1,1 +1,1 @@
-"""Benchmarks of minigrad against PyTorch (never imported by minigrad or its tests)."""
+"""Benchmarks. Each script measures one thing and writes its own section of RESULTS.md."""

@@ -1,25 +1,24 @@
-"""bench/RESULTS.md is made of sections, one per benchmark, each under its own `## title`.
+"""bench/RESULTS.md, shared by every benchmark: each script owns one section (a `## title`
+heading and what follows, up to the next `## `) and replaces only that section, so the
+benchmarks can be run one at a time, on different machines, in any order."""
 
-A benchmark rewrites only its own section, so the CPU and the GPU benchmarks (run on
-different machines) can both keep their latest numbers in the one file.
-"""
+import pathlib
+import re
 
-from pathlib import Path
-
-RESULTS = Path(__file__).with_name("RESULTS.md")
-HEADER = "# Benchmark results\n\nEach section is written by the script it names; rerun it to update.\n"
+RESULTS = pathlib.Path(__file__).with_name("RESULTS.md")
+TOP = (
+    "# Benchmark results\n\n"
+    "Each section is written by the script it names, from numbers measured when it ran.\n"
+)
 
 
 def write_section(title, markdown, path=RESULTS):
-    """Put `markdown` under `## title` in `path`, replacing that section if it exists."""
-    path = Path(path)
-    text = path.read_text() if path.exists() else HEADER
-    head, sep, rest = text.partition(f"\n## {title}\n")
-    section = f"\n## {title}\n\n{markdown.strip()}\n"
-    if sep:
-        following = rest.find("\n## ")
-        tail = rest[following:] if following >= 0 else ""
-        text = head + section + tail
+    """Put `markdown` under `## title` in `path`, replacing that section if it is there."""
+    text = path.read_text() if path.exists() else TOP
+    section = f"## {title}\n\n{markdown.strip()}\n"
+    existing = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
+    if existing.search(text):
+        text = existing.sub(lambda _: section + "\n", text).rstrip("\n") + "\n"
     else:
-        text = text.rstrip("\n") + "\n" + section
+        text = text.rstrip("\n") + "\n\n" + section
     path.write_text(text)

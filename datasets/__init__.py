@@ -1,12 +1,16 @@
-"""Datasets for the lessons: small real data shipped with the repository, larger downloaded.
+"""Datasets for the lessons: small data shipped with the repository, larger downloaded.
 
     digits.py    the UCI handwritten digits (1,797 images 8x8), shipped as digits.npz
     mnist.py     MNIST (70,000 images 28x28): IDX reader and checksummed download
+    sentiment_order.py  4,000 review sentences whose label word order decides (minimal
+                 pairs), shipped as sentiment_order.tsv; made by make_sentiment_order.py
     checksum.py  sha256 / md5 checks that a data file is the expected one
 
-Loaders return numpy arrays; wrap them in `minigrad.data.TensorDataset` and a `DataLoader`.
+Image loaders return numpy arrays; wrap them in `minigrad.data.TensorDataset` and a `DataLoader`.
+The text loader returns lists of (text, label); `minigrad.text.Tokenizer` turns them into ids.
 """
 
 from datasets.checksum import ChecksumError, file_digest, verify_file  # noqa: F401
 from datasets.digits import digits_split, load_digits  # noqa: F401
 from datasets.mnist import default_root, download_mnist, load_mnist, read_idx  # noqa: F401
+from datasets.sentiment_order import load_sentiment_order  # noqa: F401

@@ -20,9 +20,13 @@ channels-first (1, 28, 28).
 The document's 28×28 MNIST images fit its unpadded 3×3 convolutions (28→26→13→11→5). The 8×8
 digits that ship with minigrad would shrink to nothing (8→6→3→1→0), so on them every conv pads
 by 1 (8→8→4→4→2).
+
+Lesson 04's training recipe lives here too (`adam_with_cosine`, `fit`, `trained_digits_cnn`),
+so the lessons that start from a trained CNN start from the same one.
 """
 
 import numpy as np
+from tqdm import trange
 
 import minigrad as mg
 import minigrad.nn.functional as F
@@ -30,6 +34,11 @@ from datasets.digits import digits_split
 from minigrad import nn
 from minigrad.data import DataLoader, TensorDataset
 from minigrad.nn.utils import check_finite
+from minigrad.optim import Adam
+from minigrad.optim.lr_scheduler import CosineAnnealingLR
+
+LEARNING_RATE = 2e-3  # Adam's starting step in lesson 04's recipe; the cosine takes it to 0
+EPOCHS = 20  # lesson 04's recipe reaches ≥ 98.8% test accuracy with it (seeds 0..4)
 
 
 class DigitsCNN(nn.Module):
@@ -63,6 +72,38 @@ def train_loader(x, y, batch_size=32, seed=0, device="cpu"):
     return DataLoader(TensorDataset(x, y), batch_size=batch_size, shuffle=True, seed=seed, device=device)
 
 
+def adam_with_cosine(model, epochs, lr=LEARNING_RATE):
+    """Adam (Keras's optimizer='adam'), its lr falling along half a cosine to 0 over `epochs`:
+    big steps while far from a minimum, small ones to settle into it."""
+    optimizer = Adam(model.parameters(), lr=lr)
+    return optimizer, CosineAnnealingLR(optimizer, T_max=epochs)
+
+
+def fit(model, loader, optimizer, scheduler, epochs, evaluate_on=None, desc="epochs"):
+    """Train `epochs` epochs, stepping the scheduler (if any) after each; returns the history:
+    {"loss": mean training loss per epoch, name: accuracy per epoch for each name: (x, y)
+    in `evaluate_on`}. The progress bar shows only on a terminal."""
+    evaluate_on = evaluate_on or {}
+    history = {"loss": [], **{name: [] for name in evaluate_on}}
+    for epoch in trange(epochs, desc=desc, leave=False, disable=None):
+        history["loss"].append(train_epoch(model, loader, optimizer, epoch=epoch))
+        if scheduler is not None:
+            scheduler.step()
+        for name, (x, y) in evaluate_on.items():
+            history[name].append(accuracy(model, x, y))
+    return history
+
+
+def trained_digits_cnn(data, epochs=EPOCHS, seed=0, device="cpu", lr=LEARNING_RATE, batch_size=32):
+    """A DigitsCNN trained on `data` = digit_data(device) by lesson 04's recipe."""
+    mg.manual_seed(seed)
+    model = DigitsCNN().to(device)
+    x_train, y_train, _, _ = data
+    loader = train_loader(x_train, y_train, batch_size, seed=seed, device=device)
+    fit(model, loader, *adam_with_cosine(model, epochs, lr), epochs, desc="training the CNN")
+    return model
+
+
 def train_epoch(model, loader, optimizer, loss_fn=None, epoch=0):
     """One pass over `loader`; returns the mean loss. A NaN/inf loss stops with a clear error."""
     loss_fn = loss_fn or (lambda logits, x, y: F.cross_entropy(logits, y))
@@ -78,12 +119,18 @@ def train_epoch(model, loader, optimizer, loss_fn=None, epoch=0):
     return total / count
 
 
-def predict(model, x, batch_size=512):
-    """Class predictions (numpy int64) in evaluation mode and without a graph."""
+def predict_logits(model, x, batch_size=512):
+    """The model's logits (numpy, one row per sample) in evaluation mode and without a graph."""
     model.eval()
     with mg.no_grad():
         logits = [model(x[i : i + batch_size]).numpy() for i in range(0, len(x), batch_size)]
-    return np.concatenate(logits).argmax(axis=1)
+    return np.concatenate(logits)
+
+
+def predict(model, x, batch_size=512):
+    """Class predictions (numpy int64): the argmax over the last axis, the classes (so per-step
+    outputs (N, L, classes) work too)."""
+    return predict_logits(model, x, batch_size).argmax(axis=-1)
 
 
 def accuracy(model, x, y):

@@ -13,7 +13,7 @@ Layers of the package, each building on the one before:
     nn, optim, data, ...   built on top
 """
 
-from minigrad import amp, cuda, data, metrics, nn, optim, prune, text  # noqa: F401
+from minigrad import amp, cuda, data, distill, metrics, nn, optim, prune, text  # noqa: F401
 from minigrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
 from minigrad.creation import (  # noqa: F401
     arange,

@@ -48,7 +48,10 @@ class GradScaler:
 
     def unscale_(self, optimizer):
         """Divide the gradients of `optimizer`'s parameters by S (once per step) and note
-        whether any of them is inf or NaN."""
+        whether any of them is inf or NaN.
+
+        float16 gradients are refused, as PyTorch does: divided by S in float16 the small ones
+        would flush to zero again (and 1/S itself is 0 in float16 once S > 2^24)."""
         if not self.enabled or id(optimizer) in self._unscaled:
             return
         inverse = 1.0 / self._scale
@@ -58,6 +61,12 @@ class GradScaler:
                 if p.grad is None:
                     continue
                 grad = p.grad.data
+                if grad.dtype == dtypes.float16:
+                    raise ValueError(
+                        "GradScaler.unscale_: attempting to unscale float16 gradients; keep "
+                        "float32 master weights (minigrad.amp.MasterWeights) and give the "
+                        "optimizer those"
+                    )
                 grad *= grad.dtype.type(inverse)
                 found_inf = found_inf or not bool(array_module(grad).isfinite(grad).all())
         self._unscaled.add(id(optimizer))
@@ -88,10 +97,24 @@ class GradScaler:
         self._unscaled, self._found_inf = set(), {}
 
     def state_dict(self):
-        return {"scale": self._scale, "growth_tracker": self._good_steps}
+        """PyTorch's keys; empty when disabled, as there is no state to keep."""
+        if not self.enabled:
+            return {}
+        return {"scale": self._scale, "growth_factor": self.growth_factor,
+                "backoff_factor": self.backoff_factor, "growth_interval": self.growth_interval,
+                "_growth_tracker": self._good_steps}
 
     def load_state_dict(self, state):
-        self._scale, self._good_steps = float(state["scale"]), int(state["growth_tracker"])
+        if not self.enabled:
+            return
+        if not state:
+            raise RuntimeError(
+                "GradScaler.load_state_dict: the state dict is empty, perhaps saved from a "
+                "disabled GradScaler"
+            )
+        self._scale, self._good_steps = float(state["scale"]), int(state["_growth_tracker"])
+        self.growth_factor, self.backoff_factor = state["growth_factor"], state["backoff_factor"]
+        self.growth_interval = state["growth_interval"]
 
 
 class MasterWeights:

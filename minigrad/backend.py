@@ -67,16 +67,15 @@ def default_device():
 
 
 def device_of(array):
-    return "cpu" if isinstance(array, (np.ndarray, np.generic)) else "cuda"
+    """'cuda' for arrays in GPU memory (they expose __cuda_array_interface__), else 'cpu'
+    (numpy arrays and scalars, and also Python lists and numbers)."""
+    return "cuda" if hasattr(type(array), "__cuda_array_interface__") else "cpu"
 
 
 def array_module(array_or_device):
     """numpy or cupy: the module whose functions work on this array (or on this device)."""
-    if isinstance(array_or_device, str):
-        return np if array_or_device == "cpu" else cupy_module()
-    if isinstance(array_or_device, (np.ndarray, np.generic)):
-        return np
-    return cupy_module()
+    device = array_or_device if isinstance(array_or_device, str) else device_of(array_or_device)
+    return np if device == "cpu" else cupy_module()
 
 
 def to_device(array, device):

@@ -16,6 +16,7 @@ backward of that op sit side by side. The method names and argument names (`dim`
 import numpy as np
 
 from minigrad import dtypes
+from minigrad.conversion import ConversionShortcuts, parse_to_args
 from minigrad.backend import (
     array_module,
     default_device,
@@ -61,7 +62,7 @@ def _check_can_require_grad(dtype, op="tensor"):
         )
 
 
-class Tensor:
+class Tensor(ConversionShortcuts):
     __slots__ = ("data", "requires_grad", "grad", "_ctx", "__weakref__")
 
     # numpy defers to Tensor in mixed expressions (ndarray + Tensor calls Tensor.__radd__)
@@ -250,33 +251,15 @@ class Tensor:
 
     # ---- dtype and device ----------------------------------------------------------------
     def to(self, *args, dtype=None, device=None):
-        """`t.to('cuda')`, `t.to(mg.float16)`, `t.to(device=..., dtype=...)`."""
-        for arg in args:
-            if isinstance(arg, str) and arg.split(":")[0] in ("cpu", "cuda"):
-                device = arg
-            else:
-                dtype = arg
+        """`t.to('cuda')`, `t.to(mg.float16)`, `t.to(device=..., dtype=...)`: a converted copy
+        (the tensor itself when nothing changes); gradients flow back through it."""
+        device, dtype = parse_to_args(args, device, dtype)
         out = self
-        if dtype is not None and dtypes.as_dtype(dtype) != self.dtype:
-            out = ops.elementwise.cast(out, dtypes.as_dtype(dtype))
-        if device is not None and normalize_device(device) != out.device:
-            out = ops.movement.to_device(out, normalize_device(device))
+        if dtype is not None and dtype != self.dtype:
+            out = ops.elementwise.cast(out, dtype)
+        if device is not None and device != out.device:
+            out = ops.movement.to_device(out, device)
         return out
-
-    def cpu(self):
-        return self.to("cpu")
-
-    def cuda(self):
-        return self.to("cuda")
-
-    def float(self):
-        return self.to(dtypes.float32)
-
-    def double(self):
-        return self.to(dtypes.float64)
-
-    def half(self):
-        return self.to(dtypes.float16)
 
     def long(self):
         return self.to(dtypes.int64)
@@ -532,7 +515,8 @@ class Tensor:
                 "use mg.where or do it under `with mg.no_grad():`"
             )
         index = ops.movement.index_arrays(index)
-        self.data[index] = value.data if isinstance(value, Tensor) else value
+        # CuPy refuses host data on the right of `gpu_array[...] = ...`: convert it first
+        self.data[index] = _to_array(value, self.dtype, self.device)
 
 
 from minigrad import ops  # noqa: E402  (ops build Tensors, so they load after the class)

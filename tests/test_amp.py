@@ -45,15 +45,45 @@ def test_unscaled_gradient_matches_finite_differences_of_the_unscaled_loss(seed,
 
 @pytest.mark.filterwarnings("ignore:overflow encountered")
 def test_overflow_skips_the_step_and_halves_the_scale():
-    w = nn.Parameter(mg.ones(2, dtype=mg.float16))
-    opt = PlainSGD([w], lr=0.1)
+    layer = _OneWeight()
+    master = MasterWeights(layer)
+    w = layer.weight
+    opt = PlainSGD(master.parameters(), lr=0.1)
     scaler = GradScaler(init_scale=2.0**20)
-    scaler.scale((w * 1000.0).sum()).backward()  # 1000 · 2^20 is inf in float16
+    scaler.scale((w * 1000.0).sum()).backward()  # 2^20 is inf in float16
+    master.copy_grads_from_model()
     scaler.step(opt)
     scaler.update()
     assert opt.steps == 0 and scaler.skipped_steps == 1
     assert scaler.get_scale() == 2.0**19
-    assert w.numpy().tolist() == [1.0, 1.0]
+    assert next(master.parameters()).numpy().tolist() == [[1.0]]
+
+
+def test_unscaling_float16_gradients_is_refused_as_in_pytorch():
+    """Divided by S in float16, the small gradients that S lifted would flush back to 0."""
+    w = nn.Parameter(mg.ones(2, dtype=mg.float16))
+    scaler = GradScaler(init_scale=2.0**10)
+    scaler.scale(w.sum()).backward()
+    with pytest.raises(ValueError, match="GradScaler.unscale_: attempting to unscale float16 "
+                                         "gradients; keep float32 master weights"):
+        scaler.step(PlainSGD([w], lr=0.1))
+
+
+def test_state_dict_has_pytorchs_keys_and_round_trips():
+    scaler = GradScaler(init_scale=8.0, growth_interval=3, backoff_factor=0.25)
+    w = nn.Parameter(mg.ones(2))
+    scaler.scale(w.sum()).backward()
+    scaler.step(PlainSGD([w], lr=0.1))
+    scaler.update()
+    state = scaler.state_dict()
+    assert state == {"scale": 8.0, "growth_factor": 2.0, "backoff_factor": 0.25,
+                     "growth_interval": 3, "_growth_tracker": 1}
+    restored = GradScaler()
+    restored.load_state_dict(state)
+    assert restored.state_dict() == state
+    assert GradScaler(enabled=False).state_dict() == {}
+    with pytest.raises(RuntimeError, match="state dict is empty"):
+        GradScaler().load_state_dict({})
 
 
 def test_scale_grows_after_growth_interval_clean_steps():

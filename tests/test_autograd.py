@@ -196,8 +196,10 @@ def test_function_knows_which_inputs_need_a_gradient():
 
 
 class FakeCudaArray:
-    """Stands in for a CuPy array: not a numpy array, so its device reads as 'cuda'."""
+    """Stands in for a CuPy array: it exposes __cuda_array_interface__, so its device reads as
+    'cuda'."""
 
+    __cuda_array_interface__ = {}
     shape = (2,)
     ndim = 1
     dtype = np.dtype("float32")

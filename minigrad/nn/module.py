@@ -17,8 +17,8 @@ from collections import OrderedDict
 
 import numpy as np
 
-from minigrad import dtypes
-from minigrad.backend import normalize_device, to_device
+from minigrad.backend import to_device
+from minigrad.conversion import ConversionShortcuts, parse_to_args
 from minigrad.tensor import Tensor
 
 
@@ -36,7 +36,7 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
 
-class Module:
+class Module(ConversionShortcuts):
     def __init__(self):
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
@@ -201,34 +201,13 @@ class Module:
     # ---- device and dtype ---------------------------------------------------------------
     def to(self, *args, device=None, dtype=None):
         """Move every parameter and buffer in place (`model.to('cuda')`, `model.to(mg.float16)`)."""
-        for arg in args:
-            if isinstance(arg, str) and arg.split(":")[0] in ("cpu", "cuda"):
-                device = arg
-            else:
-                dtype = arg
-        device = normalize_device(device) if device is not None else None
-        dtype = dtypes.as_dtype(dtype)
+        device, dtype = parse_to_args(args, device, dtype)
         for module in self.modules():
             for table in (module._parameters, module._buffers):
                 for tensor in table.values():
                     if tensor is not None:
                         _convert_in_place(tensor, device, dtype)
         return self
-
-    def cpu(self):
-        return self.to("cpu")
-
-    def cuda(self):
-        return self.to("cuda")
-
-    def float(self):
-        return self.to(dtypes.float32)
-
-    def half(self):
-        return self.to(dtypes.float16)
-
-    def double(self):
-        return self.to(dtypes.float64)
 
     # ---- saving and loading -------------------------------------------------------------
     def state_dict(self):

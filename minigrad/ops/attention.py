@@ -116,6 +116,10 @@ def scaled_dot_product_attention(
         if error is not None:
             raise error
     scale = 1 / math.sqrt(query.shape[-1]) if scale is None else float(scale)
+    padding = _fused_kernel_padding(query, key, value, attn_mask, dropout_p)
+    if padding is not False:
+        return FusedAttentionGPU.apply(query, key, value, scale=scale, causal=is_causal,
+                                       key_padding_mask=padding)
     keep = None
     if dropout_p > 0:
         draws = generator().random(scores_shape, dtype="float32")
@@ -123,3 +127,53 @@ def scaled_dot_product_attention(
     return ScaledDotProductAttention.apply(
         query, key, value, scale=scale, additive_mask=mask, dropout_keep=keep
     )
+
+
+# ---- on the GPU: the hand-written fused kernels of kernels/ ----------------------------------
+
+FUSED_MAX_HEAD_DIM = 64  # the kernels keep a query row's accumulator in registers
+
+
+class FusedAttentionGPU(Function):
+    """The same op computed by kernels/attention (FlashAttention-style: scores are never
+    stored in memory, not even in forward). It takes PyTorch's key-padding form of the mask,
+    (B, S) bool with True at padding, and causality as a flag."""
+
+    def forward(self, q, k, v, scale, causal, key_padding_mask):
+        from kernels import dispatch  # the CPU never imports kernels/ (nor CuPy)
+
+        out, lse = dispatch.attention_forward(q, k, v, scale, causal, key_padding_mask)
+        self.saved = q, k, v, out, lse
+        self.options = scale, causal, key_padding_mask
+        return out
+
+    def backward(self, g):
+        from kernels import dispatch
+
+        return dispatch.attention_backward(*self.saved, g, *self.options)
+
+
+def _fused_kernel_padding(query, key, value, attn_mask, dropout_p):
+    """The key-padding mask for the fused GPU kernel (None: no mask), or False when the
+    kernel cannot compute this call and the reference op above must.
+
+    The kernel handles float32 CuPy (B, H, L, D) inputs with D ≤ 64 and equal key and value
+    widths, no dropout, and a mask that only hides padding keys: bool "keep", shaped (B, 1, 1, S).
+    """
+    if query.device != "cuda" or dropout_p > 0:
+        return False
+    shapes_fit = (
+        query.ndim == key.ndim == value.ndim == 4
+        and query.shape[:2] == key.shape[:2] == value.shape[:2]
+        and value.shape[-1] == query.shape[-1] <= FUSED_MAX_HEAD_DIM
+        and query.dtype == key.dtype == value.dtype == np.float32
+    )
+    if not shapes_fit:
+        return False
+    if attn_mask is None:
+        return None
+    mask = attn_mask.data if isinstance(attn_mask, Tensor) else attn_mask
+    batch, key_len = query.shape[0], key.shape[-2]
+    if getattr(mask, "dtype", None) != bool or tuple(mask.shape) != (batch, 1, 1, key_len):
+        return False
+    return ~mask.reshape(batch, key_len)

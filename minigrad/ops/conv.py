@@ -11,7 +11,7 @@ import math
 import numpy as np
 
 from minigrad.autograd import Function
-from minigrad.backend import array_module
+from minigrad.backend import array_module, device_of
 from minigrad.checks import check_floating
 from minigrad.ops.im2col import col2im, crop_images, im2col, output_size, pad_images
 from minigrad.ops.window_args import check_image_batch, check_windows_fit, pair, symmetric_padding
@@ -43,12 +43,13 @@ class Conv2d(Function):
     def forward(self, x, w, b=None, *, stride, padding, dilation, groups):
         self.x, self.w, self.has_bias = x, w, b is not None
         self.geometry = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
-        return conv2d_forward(x, w, b, **self.geometry)
+        self.steps = _gpu_kernel_steps(x, w, groups) or _ArraySteps
+        return self.steps.conv2d_forward(x, w, b, **self.geometry)
 
     def backward(self, g):
-        x, w, geometry = self.x, self.w, self.geometry
-        dx = conv2d_grad_input(g, w, x.shape, **geometry) if self.needs_input_grad[0] else None
-        dw = conv2d_grad_weight(g, x, w.shape, **geometry) if self.needs_input_grad[1] else None
+        x, w, geometry, steps = self.x, self.w, self.geometry, self.steps
+        dx = steps.conv2d_grad_input(g, w, x.shape, **geometry) if self.needs_input_grad[0] else None
+        dw = steps.conv2d_grad_weight(g, x, w.shape, **geometry) if self.needs_input_grad[1] else None
         if not self.has_bias:
             return dx, dw
         db = g.sum(axis=(0, 2, 3)) if self.needs_input_grad[2] else None
@@ -113,6 +114,41 @@ def _image_chunks(array, columns_per_image):
         return [slice(0, n)]
     size = max(1, COLUMNS_PER_CHUNK_BYTES // (columns_per_image * array.itemsize))
     return [slice(start, min(start + size, n)) for start in range(0, n, size)]
+
+
+class _ArraySteps:
+    """The three steps above, as the fallback of `_gpu_kernel_steps`."""
+
+    conv2d_forward = staticmethod(conv2d_forward)
+    conv2d_grad_input = staticmethod(conv2d_grad_input)
+    conv2d_grad_weight = staticmethod(conv2d_grad_weight)
+
+
+class _GpuKernelSteps:
+    """The three steps on the hand-written GPU kernels of kernels/ (the implementation that
+    MINIGRAD_KERNELS picks). They take no bias and no groups: the bias is added here."""
+
+    def __init__(self, dispatch):
+        self.dispatch = dispatch
+
+    def conv2d_forward(self, x, w, b, stride, padding, dilation, groups):
+        y = self.dispatch.conv2d_forward(x, w, stride, padding, dilation)
+        return y if b is None else y + b.reshape(-1, 1, 1)
+
+    def conv2d_grad_input(self, g, w, input_shape, stride, padding, dilation, groups):
+        return self.dispatch.conv2d_grad_input(g, w, input_shape, stride, padding, dilation)
+
+    def conv2d_grad_weight(self, g, x, weight_shape, stride, padding, dilation, groups):
+        return self.dispatch.conv2d_grad_weight(g, x, weight_shape, stride, padding, dilation)
+
+
+def _gpu_kernel_steps(x, w, groups):
+    """The GPU kernels for float32 CuPy arrays without groups; None elsewhere."""
+    if device_of(x) != "cuda" or groups != 1 or not x.dtype == w.dtype == np.float32:
+        return None
+    from kernels import dispatch  # the CPU never imports kernels/ (nor CuPy)
+
+    return _GpuKernelSteps(dispatch)
 
 
 def _weight_matrices(w, groups):

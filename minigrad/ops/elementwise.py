@@ -446,7 +446,8 @@ def where(condition, input, other):
     if not isinstance(like, Tensor):
         raise TypeError("where: at least one of input and other must be a tensor")
     a, b = _promote(as_tensor_like(input, like), as_tensor_like(other, like))
-    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    xp = array_module(like.data)
+    cond = condition.data if isinstance(condition, Tensor) else xp.asarray(condition)
     if cond.dtype != bool:
         raise TypeError(f"where: condition must be a bool tensor, got dtype {cond.dtype}")
     error = broadcast_error("where", cond.shape, a.shape, b.shape)

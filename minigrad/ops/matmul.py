@@ -5,8 +5,10 @@ batch dims that were broadcast. A 1-D operand is treated as a row (left) or a co
 vector and that dim is dropped from the result, as in numpy and PyTorch.
 """
 
+import numpy as np
+
 from minigrad.autograd import Function, unbroadcast
-from minigrad.backend import array_module
+from minigrad.backend import array_module, device_of
 from minigrad.checks import broadcast_error
 from minigrad.ops.elementwise import as_tensor_like
 from minigrad.tensor import Tensor
@@ -15,13 +17,26 @@ from minigrad.tensor import Tensor
 class MatMul(Function):
     def forward(self, a, b):
         self.a, self.b = a, b
-        return a @ b
+        return matmul_arrays(a, b)
 
     def backward(self, g):
         a, b = self.a, self.b
-        da = unbroadcast(g @ b.swapaxes(-1, -2), a.shape) if self.needs_input_grad[0] else None
-        db = unbroadcast(a.swapaxes(-1, -2) @ g, b.shape) if self.needs_input_grad[1] else None
+        da = db = None
+        if self.needs_input_grad[0]:
+            da = unbroadcast(matmul_arrays(g, b.swapaxes(-1, -2)), a.shape)
+        if self.needs_input_grad[1]:
+            db = unbroadcast(matmul_arrays(a.swapaxes(-1, -2), g), b.shape)
         return da, db
+
+
+def matmul_arrays(a, b):
+    """a @ b on raw arrays. float32 CuPy arrays go to the GPU kernels in kernels/ (the
+    implementation that MINIGRAD_KERNELS picks); everything else is numpy's or CuPy's @."""
+    if device_of(a) == "cuda" and a.dtype == b.dtype == np.float32:
+        from kernels import dispatch  # imported here: the CPU never needs it (nor CuPy)
+
+        return dispatch.matmul(a, b)
+    return a @ b
 
 
 class Linear(Function):
@@ -40,15 +55,15 @@ class Linear(Function):
         if x.shape[-1] == 1:  # an outer product: numpy's matmul has no fast path for it (5×)
             y = array_module(x).dot(self.x_rows, w.T)
         else:
-            y = self.x_rows @ w.T  # one matrix product, not one per leading index
+            y = matmul_arrays(self.x_rows, w.T)  # one matrix product, not one per leading index
         if b is not None:
             y += b
         return y.reshape(x.shape[:-1] + (w.shape[0],))
 
     def backward(self, g):
         w, rows = self.w, g.reshape(-1, g.shape[-1])
-        dx = (rows @ w).reshape(self.x_shape) if self.needs_input_grad[0] else None
-        dw = rows.T @ self.x_rows if self.needs_input_grad[1] else None
+        dx = matmul_arrays(rows, w).reshape(self.x_shape) if self.needs_input_grad[0] else None
+        dw = matmul_arrays(rows.T, self.x_rows) if self.needs_input_grad[1] else None
         if len(self.needs_input_grad) == 2:
             return dx, dw
         return dx, dw, rows.sum(axis=0) if self.needs_input_grad[2] else None

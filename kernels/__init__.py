@@ -1,0 +1,41 @@
+"""Hand-written GPU kernels for minigrad's heaviest ops, twice: CUDA C and Numba CUDA.
+
+    matmul        batched float32 matrix product: shared-memory tiles, 8x8 register tiles
+    conv2d        forward, grad_input, grad_weight as implicit GEMM (im2col on the fly)
+    attention     fused forward (online softmax, saves the log-sum-exp) and backward
+                  (FlashAttention-2: probabilities recomputed from the saved log-sum-exp)
+
+Files, in reading order:
+    cuda/tiled_gemm.cuh, cuda/matmul.cu, cuda/conv2d.cu, cuda/attention.cu   CUDA C
+    numba_matmul.py, numba_conv2d.py, numba_attention.py                     the same in Numba
+    tiles.py          the tile sizes, shared by both and by the launch code
+    host.py           the launch code both share: checks, outputs, grid sizes
+    cuda_source.py    the .cu text and compiler options (for CuPy, and for the nvcc tests)
+    cupy_kernels.py, numba_kernels.py   where each implementation's compiled kernels come from
+    vendor.py         cuBLAS / cuDNN (and unfused attention) behind the same functions
+    dispatch.py       MINIGRAD_KERNELS=cupy|numba|vendor picks one (default cupy)
+
+What the ops call (kernels.dispatch; CuPy float32 arrays in, CuPy arrays out):
+
+    matmul(a, b)
+        a (..., m, k), b (..., k, n), batch dims broadcast -> (..., m, n)
+    conv2d_forward(x, w, stride, padding, dilation)
+        x (N, C_in, H, W), w (C_out, C_in, kH, kW) -> y (N, C_out, H_out, W_out); no bias
+    conv2d_grad_input(grad_y, w, input_shape, stride, padding, dilation) -> dL/dx
+    conv2d_grad_weight(grad_y, x, weight_shape, stride, padding, dilation) -> dL/dw
+        stride, dilation: (h, w) int pairs; padding: ((top, bottom), (left, right)), the
+        form minigrad/ops/conv.py passes; groups = 1 only.
+    attention_forward(q, k, v, scale, causal=False, key_padding_mask=None) -> (out, lse)
+        q (B, H, Lq, D), k and v (B, H, Lk, D), D <= 64; out (B, H, Lq, D); lse (B, H, Lq),
+        the log of each row's softmax denominator (of the scaled scores), kept for backward.
+        key_padding_mask: bool (B, Lk), True marks padding keys (PyTorch's convention);
+        causal hides key j from query i when j > i. A query that sees no key gets 0.
+    attention_backward(q, k, v, out, lse, grad_out, scale, causal=False,
+                       key_padding_mask=None) -> (grad_q, grad_k, grad_v)
+
+Only matmul is wired into minigrad so far (minigrad/ops/matmul.py). To wire conv2d, call
+these from the Conv2d Function (forward/backward) for float32 CuPy arrays, not from inside
+the array functions of minigrad/ops/conv.py: vendor.py falls back to those (im2col +
+cuBLAS) where CuPy has no cuDNN, and would call itself. Bias and groups stay in ops/conv.py.
+The CPU never imports this package.
+"""

@@ -1,0 +1,68 @@
+"""Which GPU kernels minigrad runs: MINIGRAD_KERNELS=cupy|numba|vendor (default cupy).
+
+    cupy     the CUDA C kernels in kernels/cuda/, compiled by CuPy
+    numba    the same algorithms written with Numba CUDA
+    vendor   NVIDIA's libraries through CuPy: cuBLAS, cuDNN (see vendor.py)
+
+The functions take and return CuPy float32 arrays; kernels/__init__.py lists their exact
+signatures. The variable is read at every call, so one process can compare all three.
+"""
+
+import functools
+import importlib
+import os
+
+from kernels import host
+from minigrad.backend import device_of
+
+CHOICES = ("cupy", "numba", "vendor")
+
+
+def implementation():
+    choice = os.environ.get("MINIGRAD_KERNELS", "cupy")
+    if choice not in CHOICES:
+        raise ValueError(f"MINIGRAD_KERNELS={choice!r}: expected one of {', '.join(CHOICES)}")
+    return choice
+
+
+def matmul(a, b):
+    return _pick("matmul", a, b)(a, b)
+
+
+def conv2d_forward(x, w, stride, padding, dilation):
+    return _pick("conv2d_forward", x, w)(x, w, stride, padding, dilation)
+
+
+def conv2d_grad_input(grad_y, w, input_shape, stride, padding, dilation):
+    return _pick("conv2d_grad_input", grad_y, w)(grad_y, w, input_shape, stride, padding, dilation)
+
+
+def conv2d_grad_weight(grad_y, x, weight_shape, stride, padding, dilation):
+    return _pick("conv2d_grad_weight", grad_y, x)(
+        grad_y, x, weight_shape, stride, padding, dilation
+    )
+
+
+def attention_forward(q, k, v, scale, causal=False, key_padding_mask=None):
+    return _pick("attention_forward", q, k, v)(q, k, v, scale, causal, key_padding_mask)
+
+
+def attention_backward(q, k, v, out, lse, grad_out, scale, causal=False, key_padding_mask=None):
+    function = _pick("attention_backward", q, k, v, out, lse, grad_out)
+    return function(q, k, v, out, lse, grad_out, scale, causal, key_padding_mask)
+
+
+def _pick(name, *arrays):
+    """The implementation of `name` that MINIGRAD_KERNELS selects, after checking that the
+    arrays are on the GPU (the CPU path is plain numpy and never comes here)."""
+    for array in arrays:
+        if device_of(array) != "cuda":
+            raise TypeError(
+                f"kernels.dispatch.{name}: expected CuPy arrays on the GPU, got "
+                f"{type(array).__module__}.{type(array).__name__}"
+            )
+    choice = implementation()
+    if choice == "vendor":
+        return getattr(importlib.import_module("kernels.vendor"), name)
+    source = importlib.import_module(f"kernels.{choice}_kernels")
+    return functools.partial(getattr(host, name), source)
