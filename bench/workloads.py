@@ -1,14 +1,15 @@
-"""The training steps the CPU benchmark times, each written once for both frameworks.
+"""The training steps the CPU benchmark times: the lessons' own models, and PyTorch twins.
 
-minigrad copies PyTorch's API, so a model written against a framework's `nn` builds in
-either: `mlp(torch.nn, ...)` and `mlp(minigrad.nn, ...)` have the same layers and the same
-state-dict names. Each workload builds the PyTorch model first and loads its weights into the
-minigrad one, and feeds both the same numpy batch, so the two time exactly the same
-computation (`check_same_loss` verifies that before any timing).
+For minigrad each workload builds the lesson's model class (lessons/digits_cnn.py, 03, 05,
+07); for PyTorch, a twin below with the same layers under the same names, so the PyTorch
+state dict loads into the minigrad model as it is. Both then get the same numpy batch, so
+the two time exactly the same computation (`check_same_loss` verifies that before timing).
+The 784-256-128-10 MLP is no lesson's: it is written once against either framework's `nn`.
 
 A step is what a training loop repeats: zero the gradients, forward, loss, backward, Adam.
 """
 
+import importlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -21,18 +22,23 @@ import torch.nn.functional as torch_F
 import minigrad as mg
 import minigrad.nn.functional as mg_F
 from lessons.digits_cnn import DigitsCNN
+from minigrad.text import PAD, SPECIAL_TOKENS
+
+mlp_lesson = importlib.import_module("lessons.03_mlp_evaluation")
+lstm_lesson = importlib.import_module("lessons.05_lstm")
+bert_lesson = importlib.import_module("lessons.07_bert_classifier")
 
 TORCH = SimpleNamespace(name="PyTorch", nn=torch.nn, F=torch_F, Adam=torch.optim.Adam,
                         from_numpy=torch.from_numpy)
 MINIGRAD = SimpleNamespace(name="minigrad", nn=mg.nn, F=mg_F, Adam=mg.optim.Adam,
                            from_numpy=mg.from_numpy)
-PAD, CLS = 0, 1  # token ids of the BERT-style batch
+CLS = SPECIAL_TOKENS.index("[CLS]")
+VOCAB = 1000  # a representative vocabulary (lesson 07's own corpus has fewer words)
 
 
-# ---- models, written against either framework's nn -----------------------------------------
+# ---- PyTorch twins of the lessons' models ----------------------------------------------------
 def torch_digits_cnn(channels=(32, 64), hidden=128, classes=10):
-    """lessons/digits_cnn.py's DigitsCNN(image_size=28, padding=0) in PyTorch: the same
-    `features` and `classifier` blocks, so the state dicts match name for name."""
+    """DigitsCNN(image_size=28, padding=0): the same `features` and `classifier` blocks."""
     nn = torch.nn
     c1, c2 = channels
     return nn.Sequential(OrderedDict(
@@ -46,52 +52,71 @@ def torch_digits_cnn(channels=(32, 64), hidden=128, classes=10):
     ))
 
 
+def torch_lesson_mlp():
+    """Lesson 03's mlp(): Flatten, then Linear, ReLU, Dropout per hidden layer, then Linear."""
+    nn, sizes = torch.nn, (64, *mlp_lesson.HIDDEN)
+    layers = [nn.Flatten()]
+    for n_in, n_out in zip(sizes, sizes[1:]):
+        layers += [nn.Linear(n_in, n_out), nn.ReLU(), nn.Dropout(mlp_lesson.DROPOUT)]
+    return nn.Sequential(*layers, nn.Linear(sizes[-1], 10))
+
+
+class TorchSequenceTagger(torch.nn.Module):
+    """Lesson 05's SequenceTagger(two_stacked_layers()): LSTM(64) ×2, a Linear at every step."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = torch.nn.LSTM(1, lstm_lesson.HIDDEN, lstm_lesson.LAYERS, batch_first=True)
+        self.out = torch.nn.Linear(lstm_lesson.HIDDEN, lstm_lesson.DIGITS)
+
+    def forward(self, x):
+        return self.out(self.lstm(x)[0])
+
+
+class TorchLearnedPositions(torch.nn.Module):
+    """minigrad's nn.LearnedPositionalEmbedding: adds embedding(position) to (N, L, d)."""
+
+    def __init__(self, max_len, d_model):
+        super().__init__()
+        self.embedding = torch.nn.Embedding(max_len, d_model)
+
+    def forward(self, x):
+        return x + self.embedding.weight[: x.shape[1]]
+
+
+class TorchTinyBert(torch.nn.Module):
+    """Lesson 07's TinyBert: token + position embeddings, LayerNorm, two post-norm encoder
+    layers (d 64, 4 heads, feed-forward 256, GELU, dropout 0.1) with a padding mask, and a
+    classifier on the [CLS] position."""
+
+    def __init__(self, vocab_size, max_length, d_model=64, nhead=4, num_layers=2, dropout=0.1):
+        super().__init__()
+        nn = torch.nn
+        self.token_embedding = nn.Embedding(vocab_size, d_model, padding_idx=PAD)
+        self.position_embedding = TorchLearnedPositions(max_length, d_model)
+        self.embedding_norm = nn.LayerNorm(d_model)
+        layer = nn.TransformerEncoderLayer(d_model, nhead, dim_feedforward=4 * d_model,
+                                           dropout=dropout, activation="gelu", batch_first=True)
+        self.encoder = nn.TransformerEncoder(layer, num_layers, enable_nested_tensor=False)
+        self.classifier = nn.Linear(d_model, 2)
+
+    def forward(self, input_ids):
+        x = self.embedding_norm(self.position_embedding(self.token_embedding(input_ids)))
+        hidden = self.encoder(x, src_key_padding_mask=input_ids == PAD)
+        return self.classifier(hidden[:, 0])
+
+
 def mlp(nn, sizes):
-    """Linear layers of the given widths with ReLU between them."""
+    """Linear layers of the given widths with ReLU between them, in either framework."""
     layers = []
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
         layers += [nn.Linear(n_in, n_out), nn.ReLU()]
     return nn.Sequential(*layers[:-1])
 
 
-def lstm_tagger(nn, hidden=64, classes=10):
-    """The course's Keras LSTM: LSTM(64) -> LSTM(64) -> Dense(10) at every step."""
-
-    class LSTMTagger(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.lstm = nn.LSTM(1, hidden, num_layers=2, batch_first=True)
-            self.head = nn.Linear(hidden, classes)
-
-        def forward(self, x):
-            return self.head(self.lstm(x)[0])
-
-    return LSTMTagger()
-
-
-def bert_classifier(nn, vocab=1000, length=16, d_model=64, heads=4, layers=2, feedforward=128,
-                    classes=2, dropout=0.1):
-    """A BERT-style encoder: token + learned position embeddings, LayerNorm, post-norm
-    encoder layers with a padding mask, and a classifier on the [CLS] token's output."""
-
-    class BertClassifier(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.token = nn.Embedding(vocab, d_model, padding_idx=PAD)
-            self.position = nn.Embedding(length, d_model)
-            self.norm = nn.LayerNorm(d_model)
-            self.dropout = nn.Dropout(dropout)
-            layer = nn.TransformerEncoderLayer(d_model, heads, feedforward, dropout,
-                                               activation="gelu", batch_first=True)
-            self.encoder = nn.TransformerEncoder(layer, layers)
-            self.head = nn.Linear(d_model, classes)
-
-        def forward(self, ids):
-            x = self.token(ids) + self.position.weight[: ids.shape[1]]
-            x = self.encoder(self.dropout(self.norm(x)), src_key_padding_mask=ids == PAD)
-            return self.head(x[:, 0])
-
-    return BertClassifier()
+def lesson_model(minigrad_model, torch_model):
+    """framework -> model: the lesson's class for minigrad, its twin for PyTorch."""
+    return lambda fw: minigrad_model() if fw is MINIGRAD else torch_model()
 
 
 # ---- data ----------------------------------------------------------------------------------
@@ -108,9 +133,9 @@ def sequences(rng, batch=32, length=10):
     return rng.standard_normal((batch, length, 1), dtype=np.float32), labels(rng, (batch, length), 10)
 
 
-def token_batch(rng, batch=32, length=16, vocab=1000):
-    """[CLS] then random tokens, padded to `length` after a random 4..length tokens."""
-    ids = rng.integers(2, vocab, size=(batch, length))
+def token_batch(rng, batch=32, length=bert_lesson.MAX_LENGTH, vocab=VOCAB):
+    """[CLS] then random tokens, padded with [PAD] after a random 4..length tokens."""
+    ids = rng.integers(len(SPECIAL_TOKENS), vocab, size=(batch, length))
     ids[:, 0] = CLS
     lengths = rng.integers(4, length + 1, size=batch)
     ids[np.arange(length) >= lengths[:, None]] = PAD
@@ -167,20 +192,24 @@ class Workload:
         )
 
 
-def digits_cnn(fw):
-    """The lesson's own class for minigrad, its PyTorch twin for PyTorch."""
-    return DigitsCNN(image_size=28, padding=0) if fw is MINIGRAD else torch_digits_cnn()
-
-
 WORKLOADS = [
-    Workload("CNN 28×28, batch 32", digits_cnn, lambda rng: images(rng, 32)),
-    Workload("CNN 28×28, batch 128", digits_cnn, lambda rng: images(rng, 128)),
+    Workload("CNN 28×28, batch 32 (digits_cnn)",
+             lesson_model(lambda: DigitsCNN(image_size=28, padding=0), torch_digits_cnn),
+             lambda rng: images(rng, 32)),
+    Workload("CNN 28×28, batch 128 (digits_cnn)",
+             lesson_model(lambda: DigitsCNN(image_size=28, padding=0), torch_digits_cnn),
+             lambda rng: images(rng, 128)),
     Workload("MLP 784-256-128-10, batch 128", lambda fw: mlp(fw.nn, (784, 256, 128, 10)),
              lambda rng: features(rng, 128, 784)),
-    Workload("MLP 64-128-64-10, batch 32", lambda fw: mlp(fw.nn, (64, 128, 64, 10)),
-             lambda rng: features(rng, 32, 64)),
-    Workload("LSTM 2×64, batch 32, length 10", lambda fw: lstm_tagger(fw.nn), sequences),
-    Workload("BERT-style encoder, batch 32, length 16", lambda fw: bert_classifier(fw.nn),
+    Workload("MLP 64-128-64-10, batch 32 (lesson 03)",
+             lesson_model(mlp_lesson.mlp, torch_lesson_mlp), lambda rng: features(rng, 32, 64)),
+    Workload("LSTM 2×64, batch 32, length 10 (lesson 05)",
+             lesson_model(lambda: lstm_lesson.SequenceTagger(lstm_lesson.two_stacked_layers()),
+                          TorchSequenceTagger),
+             sequences),
+    Workload("BERT-style encoder, batch 32, length 16 (lesson 07)",
+             lesson_model(lambda: bert_lesson.TinyBert(VOCAB, bert_lesson.MAX_LENGTH),
+                          lambda: TorchTinyBert(VOCAB, bert_lesson.MAX_LENGTH)),
              token_batch),
 ]
 
