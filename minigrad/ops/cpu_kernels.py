@@ -160,3 +160,42 @@ def lstm_cell_backward(dh_next, grad_h, dc, grad_c, gates, tanh_c, tanh_slope, s
         for k in range(4 * hidden):  # each gate's slope: scale² − (gate − offset)²
             centered = gates[b, k] - offset[k]
             da[b, k] *= scale[k] * scale[k] - centered * centered
+
+
+def normal_cdf_and_pdf(x):
+    """`ops.elementwise.normal_cdf_and_pdf` (the same formula) in three passes over memory:
+    a loop for everything up to the exponent, numpy's exp (vectorised, where numba's exp is
+    a call per number), a loop for the rest. The constants are passed in x's dtype."""
+    from minigrad.ops.elementwise import ERF_P, ERF_POLYNOMIAL  # imported late: no cycle
+
+    as_dtype = x.dtype.type
+    x = np.ascontiguousarray(x)
+    cdf, gaussian = np.empty_like(x), np.empty_like(x)
+    polynomial = tuple(as_dtype(a) for a in ERF_POLYNOMIAL)
+    _erfc_factors(x.reshape(-1), as_dtype(ERF_P), polynomial, as_dtype(1 / math.sqrt(2)),
+                  cdf.reshape(-1), gaussian.reshape(-1))
+    np.exp(gaussian, out=gaussian)
+    _combine_cdf_and_pdf(x.reshape(-1), as_dtype(0.5), as_dtype(1 / math.sqrt(2 * math.pi)),
+                         cdf.reshape(-1), gaussian.reshape(-1))
+    return cdf, gaussian
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _erfc_factors(x, p, polynomial, one_over_sqrt2, tail, exponent):
+    """With z = |x|/√2 and t = 1/(1 + p·z): tail ← P(t), exponent ← −z²."""
+    a1, a2, a3, a4, a5 = polynomial
+    one = p / p  # 1 in the arrays' dtype: a literal 1 would make numba compute in float64
+    for i in range(x.size):
+        z = abs(x[i]) * one_over_sqrt2
+        t = one / (one + p * z)
+        tail[i] = ((((a1 * t + a2) * t + a3) * t + a4) * t + a5) * t
+        exponent[i] = -z * z
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _combine_cdf_and_pdf(x, half, one_over_sqrt_2pi, tail, gaussian):
+    """tail (P(t)) ← Φ(x) = ½ + sign(x)·(½ − ½·P(t)e^(−z²)), gaussian (e^(−z²)) ← φ(x)."""
+    for i in range(x.size):
+        above_half = half - half * tail[i] * gaussian[i]  # Φ(|x|) − ½
+        tail[i] = half + above_half if x[i] >= 0 else half - above_half
+        gaussian[i] *= one_over_sqrt_2pi

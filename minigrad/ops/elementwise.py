@@ -296,7 +296,7 @@ class Gelu(Function):
             self.inner = math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)
             self.t = xp.tanh(self.inner)
             return 0.5 * x * (1 + self.t)
-        self.cdf, self.pdf = normal_cdf_and_pdf(x)
+        self.cdf, self.pdf = _cdf_and_pdf_implementation(x)(x)
         return x * self.cdf
 
     def backward(self, g):
@@ -310,6 +310,7 @@ class Gelu(Function):
         return slope
 
 
+ERF_P = 0.3275911
 ERF_POLYNOMIAL = (1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592)
 
 
@@ -318,7 +319,7 @@ def normal_cdf_and_pdf(x):
 
     Φ(x) = (1 + erf(x/√2)) / 2, and erf is odd, so with z = |x|/√2 it is ½ + sign(x)·(½ −
     ½·erfc(z)). Abramowitz & Stegun 7.1.26 give erfc(z) ≈ P(t)·e^(−z²) for z ≥ 0, with
-    t = 1/(1 + 0.3275911·z) and P(t) = Σ a_k t^k (k = 1..5, `ERF_POLYNOMIAL`, highest first),
+    t = 1/(1 + p·z), p = 0.3275911, and P(t) = Σ a_k t^k (k = 1..5, `ERF_POLYNOMIAL`, highest first),
     |error| < 1.5e-7. And e^(−z²) = e^(−x²/2) = √(2π)·φ(x): the density comes for free.
 
     Written with in-place updates: GELU runs on every hidden unit, and each temporary array
@@ -331,7 +332,7 @@ def normal_cdf_and_pdf(x):
     gaussian *= -1
     xp.exp(gaussian, out=gaussian)  # e^(−z²)
     t = z
-    t *= 0.3275911
+    t *= ERF_P
     t += 1
     xp.reciprocal(t, out=t)
     tail = ERF_POLYNOMIAL[0] * t
@@ -346,6 +347,16 @@ def normal_cdf_and_pdf(x):
     cdf += 0.5  # ½ + sign(x)·(½ − ½·erfc(z))
     gaussian *= 1 / math.sqrt(2 * math.pi)  # φ(x)
     return cdf, gaussian
+
+
+def _cdf_and_pdf_implementation(x):
+    """On the CPU, two compiled loops around numpy's exp (three passes over memory instead of
+    twenty: 4× faster, see ops/cpu_kernels.py); the numpy/CuPy lines above elsewhere."""
+    if isinstance(x, np.ndarray):
+        from minigrad.ops import cpu_kernels  # numba loads on first use, not on import
+
+        return cpu_kernels.normal_cdf_and_pdf
+    return normal_cdf_and_pdf
 
 
 class Maximum(Function):

@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from minigrad.ops import cpu_kernels
+from minigrad.ops.elementwise import normal_cdf_and_pdf
 from minigrad.ops.im2col import fold_windows_by_slices, output_size
 from minigrad.ops.pool import max_pool2d_windows, max_pool2d_windows_backward
 from minigrad.ops.recurrent import gate_constants, cell_backward, cell_forward
@@ -94,3 +95,12 @@ def test_lstm_cell_loops_match_the_numpy_lines(batch, hidden, seed):
                   c_prev, da)
     np.testing.assert_allclose(das[0], das[1], rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(dcs[0], dcs[1], rtol=1e-5, atol=1e-6)
+
+
+@given(st.sampled_from([np.float32, np.float64]), st.integers(0, 2**16))
+def test_normal_cdf_and_pdf_loops_match_the_numpy_lines(dtype, seed):
+    x = (np.random.default_rng(seed).standard_normal((3, 50)) * 4).astype(dtype)
+    x[0, :4] = [0.0, -0.0, 1e4, -1e4]
+    for ours, reference in zip(cpu_kernels.normal_cdf_and_pdf(x), normal_cdf_and_pdf(x)):
+        assert ours.dtype == dtype
+        np.testing.assert_allclose(ours, reference, rtol=1e-6, atol=1e-7)
