@@ -1,23 +1,30 @@
-"""Numba-compiled loops for the CPU, where numpy has no fast vectorised form of a window op.
+"""Numba-compiled loops for the CPU, where numpy's way costs many passes or many calls.
 
-numpy is fast when one call does a lot of work on contiguous memory. Two window ops do not fit
-that mould:
+numpy is fast when one call does a lot of work on contiguous memory. Where an op does not fit
+that mould, a plain loop compiled by Numba does the same arithmetic in one pass:
 
-* max pooling: the windows exist only as a strided view, so numpy must copy every window
-  before `argmax` can run over a middle axis, then gather the winners with `take_along_axis`;
-  its backward builds a (kH·kW)-times larger one-hot array and folds it back. One loop finds
-  each window's maximum and where it was in a single pass, and its backward is one add per
-  output pixel.
+* max pooling: numpy must copy every window (they exist only as a strided view) before
+  `argmax` can run over a middle axis, then gather the winners with `take_along_axis`; its
+  backward builds a (kH·kW)-times larger one-hot array and folds it back. One loop finds
+  each window's maximum and where it was; its backward is one add per output pixel.
 * folding windows back into an image (col2im): kH·kW strided slice-adds each walk the whole
   image; one loop adds every window element to its pixel once.
+* adding rows by index (the backward of an embedding lookup): numpy's add.at is slow.
+* Adam's update and the LSTM cell, forward and backward: a dozen numpy calls of small
+  arrays each, where a call costs more than its arithmetic.
+* GELU's Φ and φ: twenty numpy passes; here two loops around numpy's exp (a vectorised exp
+  is the one thing numpy does better than a Numba loop, which calls exp per number).
 
-The readable numpy versions stay where they were (`ops.pool`, `ops.im2col`): they run on CuPy
-arrays, and the tests check these loops against them. The loops read arrays in memory order
-and index plainly, so they are as easy to check by eye as the maths in the docstrings.
+Each replaces readable numpy lines that stay where they were (`ops.pool`, `ops.im2col`,
+`ops.movement`, `optim.adam`, `ops.recurrent`, `ops.elementwise`): those run on CuPy arrays,
+and the tests check every loop here against them (tests/ops/test_cpu_kernels.py, Adam's in
+tests/optim/test_adam.py). The loops index plainly, in memory order, so they read like the
+formulas in their docstrings.
 
-Kernels compile on first use, once per dtype (about a second each), and are cached on disk
-(`cache=True`), so later runs load them in milliseconds. numba itself is imported only when a
-kernel is first needed, so `import minigrad` does not pay for it.
+Numbers arrive in the arrays' dtype (a literal such as 1 or 0.5 would make Numba compute in
+float64). Kernels compile on first use, once per dtype (about half a second each), and are
+cached on disk (`cache=True`), so later runs load them in milliseconds; numba itself is
+imported only when a kernel is first needed, so `import minigrad` does not pay for it.
 """
 
 import math
