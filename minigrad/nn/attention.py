@@ -39,8 +39,9 @@ class MultiheadAttention(Module):
         self.head_dim = embed_dim // num_heads
         self.dropout, self.batch_first = dropout, batch_first
         self.in_proj_weight = Parameter(empty(3 * embed_dim, embed_dim))
-        self.in_proj_bias = Parameter(zeros(3 * embed_dim)) if bias else None
-        if not bias:
+        if bias:
+            self.in_proj_bias = Parameter(zeros(3 * embed_dim))
+        else:
             self.register_parameter("in_proj_bias", None)
         self.out_proj = Linear(embed_dim, embed_dim, bias=bias)
         init.xavier_uniform_(self.in_proj_weight)

@@ -107,6 +107,7 @@ class Module(ConversionShortcuts):
 
     def register_parameter(self, name, param):
         if param is None:
+            self._forget(name)  # a plain attribute of that name would hide the registered None
             self._parameters[name] = None
             return
         if not isinstance(param, Parameter):
