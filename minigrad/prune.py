@@ -17,7 +17,7 @@ entries still alive and multiplied into the old one.
 
 import numpy as np
 
-from minigrad.backend import to_numpy
+from minigrad.backend import device_of, to_device, to_numpy
 from minigrad.nn.module import Parameter
 from minigrad.tensor import Tensor
 
@@ -51,7 +51,7 @@ def custom_from_mask(module, name, mask):
     combined = (old_mask * (mask != 0)).astype(old_mask.dtype)
     if hasattr(module, name + "_orig"):
         mask_buffer = getattr(module, name + "_mask")
-        mask_buffer.data[...] = combined
+        mask_buffer.data[...] = to_device(combined, device_of(mask_buffer.data))
     else:
         param = getattr(module, name)
         del module._parameters[name]
