@@ -5,7 +5,9 @@ tests of test_gpu_backend.py, so a host/device mix-up fails here, in CI, without
 """
 
 import runpy
+import shutil
 import sys
+import types
 
 import numpy as np
 import pytest
@@ -15,6 +17,7 @@ from lessons.__main__ import discover_lessons
 from lessons.common import RESULT_PREFIX
 from minigrad import backend
 from tests import strict_cupy, test_gpu_backend
+from tests.kernels import cuda_on_cpu
 from tests.test_gpu_backend import BINARY, KERNEL_OPS, UNARY, X, Y, run_on
 
 
@@ -28,6 +31,34 @@ def standin_gpu(monkeypatch):
     monkeypatch.setenv("MINIGRAD_KERNELS", "vendor")
     monkeypatch.setitem(sys.modules, "cupyx", None)
 
+
+@pytest.fixture
+def standin_gpu_running_cuda_c(standin_gpu, monkeypatch):
+    """The stand-in with the default MINIGRAD_KERNELS=cupy: the CUDA C kernels of kernels/cuda/,
+    compiled for the CPU by g++ (tests/kernels/cuda_on_cpu.py), take the place of CuPy's
+    compiled modules, so the ops reach them exactly as they would on a GPU. Yields the names
+    of the kernels launched."""
+    if shutil.which("g++") is None:
+        pytest.skip("g++ is not installed")
+    launched = []
+
+    def kernel(name, head_dim=None):
+        launch = cuda_on_cpu.kernel(name, head_dim)
+
+        def launch_on_the_arrays_behind(grid, block, args):
+            launched.append(name)
+            launch(grid, block, tuple(_host_memory(a) for a in args))
+
+        return launch_on_the_arrays_behind
+
+    monkeypatch.setenv("MINIGRAD_KERNELS", "cupy")
+    monkeypatch.setitem(sys.modules, "kernels.cupy_kernels", types.SimpleNamespace(kernel=kernel))
+    return launched
+
+
+def _host_memory(arg):
+    """The numpy array behind a device array: the kernel writes its results there."""
+    return arg._host if isinstance(arg, strict_cupy.DeviceArray) else arg
 
 def assert_same_on_both_devices(fn, *arrays, rtol=1e-5, atol=1e-6):
     cpu_results = run_on("cpu", fn, *arrays)
@@ -60,6 +91,22 @@ def test_kernel_backed_op_on_standin_cuda(standin_gpu, name):
     assert_same_on_both_devices(fn, *arrays, rtol=1e-4, atol=1e-5)
 
 
+MATMULS = {
+    "matmul": (UNARY["matmul"], X),
+    "matmul_vector": (UNARY["matmul_vector"], X),
+    "batched_matmul": (BINARY["batched_matmul"], X, Y),
+}
+CONV_KERNELS = {"conv2d_forward", "conv2d_grad_input", "conv2d_grad_weight"}
+ATTENTION_KERNELS = {"attention_forward", "attention_backward_dkdv", "attention_backward_dq"}
+
+
+@pytest.mark.parametrize("name", {**MATMULS, **KERNEL_OPS})
+def test_op_on_standin_cuda_runs_the_cuda_c_kernels(standin_gpu_running_cuda_c, name):
+    fn, *arrays = {**MATMULS, **KERNEL_OPS}[name]
+    assert_same_on_both_devices(fn, *arrays, rtol=1e-4, atol=1e-5)
+    expected = CONV_KERNELS if "conv" in name else ATTENTION_KERNELS if "attention" in name else {"matmul"}
+    assert expected <= set(standin_gpu_running_cuda_c)
+
 # ---- whole models: one training set-up, the same numbers on both devices -------------------
 
 nn, F, optim = mg.nn, mg.nn.functional, mg.optim
@@ -68,6 +115,7 @@ IMAGES = rng.standard_normal((4, 1, 8, 8)).astype(np.float32)
 FEATURES = rng.standard_normal((4, 6)).astype(np.float32)
 SEQUENCES = rng.standard_normal((4, 5, 3)).astype(np.float32)
 TOKENS = rng.integers(1, 20, (4, 7))
+TOKENS[1, 5:] = TOKENS[3, 3:] = 0  # padding, hidden from attention by the key padding mask
 LABELS = np.array([0, 2, 1, 2])
 
 
@@ -156,13 +204,26 @@ PAIRS = [
 
 @pytest.mark.parametrize("model_name, optimizer_name", PAIRS)
 def test_training_steps_on_standin_cuda(standin_gpu, model_name, optimizer_name):
+    assert_training_matches(model_name, optimizer_name)
+
+
+@pytest.mark.parametrize("model_name", ["cnn", "encoder_post_norm"])
+def test_training_steps_on_standin_cuda_run_the_cuda_c_kernels(
+    standin_gpu_running_cuda_c, model_name
+):
+    assert_training_matches(model_name, "sgd_nesterov")
+    assert {"matmul"} | (CONV_KERNELS if model_name == "cnn" else ATTENTION_KERNELS) <= set(
+        standin_gpu_running_cuda_c
+    )
+
+
+def assert_training_matches(model_name, optimizer_name):
     make_model, inputs = MODELS[model_name]
     cpu_losses, cpu_weights = train_on("cpu", make_model, inputs, OPTIMIZERS[optimizer_name])
     cuda_losses, cuda_weights = train_on("cuda", make_model, inputs, OPTIMIZERS[optimizer_name])
     np.testing.assert_allclose(cuda_losses, cpu_losses, rtol=1e-4)
     for name, value in cpu_weights.items():
         np.testing.assert_allclose(cuda_weights[name], value, rtol=1e-4, atol=1e-5, err_msg=name)
-
 
 def test_pruning_twice_on_standin_cuda(standin_gpu):
     """A second pruning round writes its mask into the existing device buffer."""
