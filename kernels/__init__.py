@@ -33,9 +33,13 @@ What the ops call (kernels.dispatch; CuPy float32 arrays in, CuPy arrays out):
     attention_backward(q, k, v, out, lse, grad_out, scale, causal=False,
                        key_padding_mask=None) -> (grad_q, grad_k, grad_v)
 
-Only matmul is wired into minigrad so far (minigrad/ops/matmul.py). To wire conv2d, call
-these from the Conv2d Function (forward/backward) for float32 CuPy arrays, not from inside
-the array functions of minigrad/ops/conv.py: vendor.py falls back to those (im2col +
-cuBLAS) where CuPy has no cuDNN, and would call itself. Bias and groups stay in ops/conv.py.
+Where minigrad calls them, for float32 CuPy arrays:
+    minigrad/ops/matmul.py      matmul_arrays: every product on the GPU, Linear's included
+    minigrad/ops/conv.py        the Conv2d Function's three steps (groups=1; bias and groups
+                                stay in ops/conv.py)
+    minigrad/ops/attention.py   FusedAttentionGPU, for head dim <= 64, no dropout, and masks
+                                that only hide padding keys (or causal)
+The Conv2d Function, not the array functions of ops/conv.py, calls the kernels because
+vendor.py falls back to those array functions where CuPy has no cuDNN, and would call itself.
 The CPU never imports this package.
 """
