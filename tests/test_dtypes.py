@@ -74,6 +74,9 @@ PROMOTIONS = {
     "bool*3": (lambda i, b, x: b * 3, mg.int64, [3, 0, 3]),
     "bool+1.5": (lambda i, b, x: b + 1.5, mg.float32, [2.5, 1.5, 2.5]),
     "where-int-or-float": (lambda i, b, x: mg.where(b, i, 0.5), mg.float32, [1.0, 0.5, 3.0]),
+    "int@float32": (lambda i, b, x: i @ x, mg.float32, 7.0),
+    "float32@int": (lambda i, b, x: x @ i, mg.float32, 7.0),
+    "bool@float32": (lambda i, b, x: b @ x, mg.float32, 2.0),
 }
 
 

@@ -37,7 +37,7 @@ def as_tensor_like(value, like):
     return Tensor(value, device=like.device)
 
 
-def _promote(a, b):
+def promote(a, b):
     """An integer or bool tensor next to a float tensor takes the float's dtype, as in PyTorch
     (numpy would widen int64 with float32 to float64). Only floats carry gradients, so the
     cast needs no graph."""
@@ -53,7 +53,7 @@ def _promote(a, b):
 def _binary(function, a, b):
     a_is_tensor = isinstance(a, Tensor)
     a, b = (a, as_tensor_like(b, a)) if a_is_tensor else (as_tensor_like(a, b), b)
-    a, b = _promote(a, b)
+    a, b = promote(a, b)
     try:
         return function.apply(a, b)
     except ValueError:
@@ -456,7 +456,7 @@ def where(condition, input, other):
     like = input if isinstance(input, Tensor) else other
     if not isinstance(like, Tensor):
         raise TypeError("where: at least one of input and other must be a tensor")
-    a, b = _promote(as_tensor_like(input, like), as_tensor_like(other, like))
+    a, b = promote(as_tensor_like(input, like), as_tensor_like(other, like))
     xp = array_module(like.data)
     cond = condition.data if isinstance(condition, Tensor) else xp.asarray(condition)
     if cond.dtype != bool:

@@ -10,7 +10,7 @@ import numpy as np
 from minigrad.autograd import Function, unbroadcast
 from minigrad.backend import array_module, device_of
 from minigrad.checks import broadcast_error
-from minigrad.ops.elementwise import as_tensor_like
+from minigrad.ops.elementwise import as_tensor_like, promote
 from minigrad.tensor import Tensor
 
 
@@ -72,6 +72,7 @@ class Linear(Function):
 def matmul(a, b):
     a = a if isinstance(a, Tensor) else as_tensor_like(a, b)
     b = b if isinstance(b, Tensor) else as_tensor_like(b, a)
+    a, b = promote(a, b)
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError(
             f"matmul: both operands need at least 1 dim, got shapes {tuple(a.shape)} and "
