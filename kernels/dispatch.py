@@ -8,6 +8,7 @@ The functions take and return CuPy float32 arrays; kernels/__init__.py lists the
 signatures. The variable is read at every call, so one process can compare all three.
 """
 
+import contextlib
 import functools
 import importlib
 import os
@@ -23,6 +24,21 @@ def implementation():
     if choice not in CHOICES:
         raise ValueError(f"MINIGRAD_KERNELS={choice!r}: expected one of {', '.join(CHOICES)}")
     return choice
+
+
+@contextlib.contextmanager
+def using(choice):
+    """MINIGRAD_KERNELS=choice inside a with-block, as benchmarks that compare all three do."""
+    previous = os.environ.get("MINIGRAD_KERNELS")
+    os.environ["MINIGRAD_KERNELS"] = choice
+    try:
+        implementation()  # a bad choice fails here, not at the first kernel call
+        yield
+    finally:
+        if previous is None:
+            del os.environ["MINIGRAD_KERNELS"]
+        else:
+            os.environ["MINIGRAD_KERNELS"] = previous
 
 
 def matmul(a, b):

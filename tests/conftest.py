@@ -12,6 +12,8 @@ from hypothesis import HealthCheck, settings
 
 import minigrad as mg
 
+pytest_plugins = ["tests.standin"]
+
 settings.register_profile(
     "ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )

@@ -171,7 +171,11 @@ class _CupyStandIn(types.ModuleType):
     """`cupy` as far as minigrad uses it: numpy's namespace, on DeviceArrays."""
 
     ndarray = DeviceArray
-    cuda = types.SimpleNamespace(runtime=types.SimpleNamespace(getDeviceCount=lambda: 1))
+    cuda = types.SimpleNamespace(
+        runtime=types.SimpleNamespace(getDeviceCount=lambda: 1),
+        # the CPU finishes each call before returning: nothing is ever queued
+        Device=lambda device=0: types.SimpleNamespace(synchronize=lambda: None),
+    )
     asarray = staticmethod(_host_to_device(np.asarray))
     array = staticmethod(_host_to_device(np.array))
 

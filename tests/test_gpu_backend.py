@@ -25,6 +25,7 @@ needs_no_gpu = pytest.mark.skipif(mg.cuda.is_available(), reason="tests the no-G
         lambda: mg.zeros(2, device="cuda"),
         lambda: mg.tensor([1.0]).to("cuda"),
         lambda: mg.nn.Sequential().to("cuda"),
+        mg.cuda.synchronize,
     ],
 )
 def test_cuda_without_a_gpu_says_so_and_what_to_do(make):
