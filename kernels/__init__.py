@@ -1,6 +1,7 @@
 """Hand-written GPU kernels for minigrad's heaviest ops, twice: CUDA C and Numba CUDA.
 
-    matmul        batched float32 matrix product: shared-memory tiles, 8x8 register tiles
+    matmul        batched float32 matrix product: shared-memory tiles, 8x8 register tiles,
+                  the next tiles fetched while the current ones are multiplied
     conv2d        forward, grad_input, grad_weight as implicit GEMM (im2col on the fly)
     attention     fused forward (online softmax, saves the log-sum-exp) and backward
                   (FlashAttention-2: probabilities recomputed from the saved log-sum-exp)

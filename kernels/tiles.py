@@ -11,6 +11,9 @@ result of tuning on one.
 BM, BN, BK = 128, 128, 8
 TM, TN = 8, 8
 GEMM_THREADS = (BM // TM) * (BN // TN)
+# Two blocks per multiprocessor (16 warps) keep one block's arithmetic going while the other
+# waits at a barrier; asking nvcc for that caps a thread at 65536 / (2 * 256) = 128 registers.
+BLOCKS_PER_SM = 2
 
 # Fused attention: a block owns ROWS_PER_BLOCK rows (queries in the forward and dQ kernels,
 # keys in the dK/dV kernel), one per thread, and streams the other side through shared
@@ -23,7 +26,8 @@ MAX_HEAD_DIM = 64
 
 def cuda_defines(head_dim=None):
     """The tile sizes (and the head dim, for attention) as nvcc/NVRTC -D options."""
-    sizes = {"BM": BM, "BN": BN, "BK": BK, "TM": TM, "TN": TN, "GEMM_THREADS": GEMM_THREADS}
+    sizes = {"BM": BM, "BN": BN, "BK": BK, "TM": TM, "TN": TN, "GEMM_THREADS": GEMM_THREADS,
+             "BLOCKS_PER_SM": BLOCKS_PER_SM}
     sizes.update(ROWS_PER_BLOCK=ROWS_PER_BLOCK, TILE=TILE)
     if head_dim is not None:
         sizes["HEAD_DIM"] = head_dim

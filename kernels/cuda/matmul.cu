@@ -1,9 +1,10 @@
 // Batched matrix product C[b] = A[b] · B[b] in float32, row-major.
 //
 // The work is the tiled GEMM of tiled_gemm.cuh (shared-memory tiles, 8x8 register
-// micro-tiles, float4 loads where the rows are 16-byte aligned); this file only says where
-// the matrices are. blockIdx.z picks the batch entry. An operand shared by the whole batch
-// (x @ W with W 2-D) has batch stride 0, so it is read in place instead of copied per entry.
+// micro-tiles, the next slabs fetched while the current ones are multiplied, float4 loads
+// where the rows are 16-byte aligned); this file only says where the matrices are.
+// blockIdx.z picks the batch entry. An operand shared by the whole batch (x @ W with W 2-D)
+// has batch stride 0, so it is read in place instead of copied per entry.
 
 #include "tiled_gemm.cuh"
 
@@ -17,12 +18,12 @@ struct MatmulOperands {
     DenseMatrix<const float> a, b;
     DenseMatrix<float> c;
 
-    __device__ float4 load_a4(int row, int kk) const { return a.load4(row, kk); }
-    __device__ float4 load_b4(int kk, int col) const { return b.load4(kk, col); }
+    __device__ DenseRow<const float> a_row(int row) const { return {a, row}; }
+    __device__ DenseColumns<const float> b_columns(int col) const { return {b, col}; }
     __device__ void store_c4(int row, int col, float4 v) const { c.store4(row, col, v); }
 };
 
-extern "C" __global__ void __launch_bounds__(GEMM_THREADS)
+extern "C" __global__ void __launch_bounds__(GEMM_THREADS, BLOCKS_PER_SM)
 matmul(const float* a, const float* b, float* c, MatmulGeometry g) {
     const long long batch = blockIdx.z;
     const MatmulOperands op{

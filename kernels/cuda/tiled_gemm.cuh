@@ -6,19 +6,27 @@
 //   number comes from device memory once per block instead of once per thread that needs
 //   it, then every thread multiplies its share out of shared memory. A thread owns a TM x TN
 //   micro-tile of C in registers: for each k it reads TM numbers of A and TN of B and does
-//   TM*TN fused multiply-adds, 64 FMAs for 16 shared-memory reads (register tiling).
+//   TM*TN fused multiply-adds (register tiling), 64 FMAs for 16 shared-memory reads.
+//
+//   Reading device memory takes hundreds of cycles. So each thread asks for its share of
+//   the next slabs (one float4 of A, one of B) before multiplying the current ones, and
+//   writes them to shared memory only at the next step: the wait overlaps the arithmetic.
 //
 //   A thread's micro-tile is not one 8x8 square but two 4-wide strips half a tile apart in
 //   each direction (rows 4*ty .. 4*ty+3 and BM/2 + 4*ty .. BM/2 + 4*ty+3; columns likewise).
 //   Neighbouring threads then read neighbouring float4s of the shared tiles (no bank
 //   conflicts) and write neighbouring float4s of C (coalesced stores).
 //
-// `k` is the length of the inner dim; what A, B and C are is left to an `Operands` type with
-//   float4 load_a4(int row, int k)           A[row][k .. k+3], zero outside A
-//   float4 load_b4(int k, int col)           B[k][col .. col+3], zero outside B
-//   void store_c4(int row, int col, float4)  C[row][col .. col+3] = value, inside C only
-// matmul.cu reads dense matrices with float4 loads; conv2d.cu gathers image patches on the
-// fly (implicit GEMM), so a convolution runs this same loop.
+// What A, B and C are is left to an `Operands` type:
+//   op.a_row(row)                    a reader r of one row of A:      r.load4(k) = A[row][k .. k+3]
+//   op.b_columns(col)                a reader r of four columns of B: r.load4(k) = B[k][col .. col+3]
+//   op.store_c4(row, col, float4)    C[row][col .. col+3] = value, inside C only
+// Readers give 0 outside their matrix. A thread reads the same row of A and the same four
+// columns of B at every step along k, so a reader works out once whatever depends only on
+// its row or columns (for a convolution: which image pixel a column is, three integer
+// divisions each) instead of at every step. matmul.cu reads dense matrices with float4
+// loads; conv2d.cu gathers image patches on the fly (implicit GEMM), so a convolution runs
+// this same loop.
 //
 // BM, BN, BK, TM, TN and GEMM_THREADS come from kernels/tiles.py as -D options.
 
@@ -55,29 +63,37 @@ struct DenseMatrix {
             return;
         }
         const float values[4] = {v.x, v.y, v.z, v.w};
-        for (int u = 0; u < 4 && col + u < cols; ++u) p[u] = values[u];
+        for (int u = 0; u < 4; ++u)
+            if (col + u < cols) p[u] = values[u];
     }
 };
 
-// Operands gathered one element at a time (convolutions) derive from Gathered<Self> and
-// define scalar a(row, k), b(k, col) and store_c(row, col, value); Gathered turns those
-// into the float4 interface above. A derived type may still define its own load_a4 etc.
+// The readers of a dense matrix: one row (A), or four columns (B).
+template <class T>
+struct DenseRow {
+    DenseMatrix<T> matrix;
+    int row;
+    __device__ float4 load4(int k) const { return matrix.load4(row, k); }
+};
+
+template <class T>
+struct DenseColumns {
+    DenseMatrix<T> matrix;
+    int col;
+    __device__ float4 load4(int k) const { return matrix.load4(k, col); }
+};
+
+// For outputs that are not dense rows (a convolution's pixels change image every
+// H_out*W_out of them): a type deriving from ScatteredStores<Self> defines a scalar
+// store_c(row, col, value) and gets the store_c4 tiled_gemm calls.
 template <class Self>
-struct Gathered {
-    __device__ float4 load_a4(int row, int k) const {
-        const Self& s = static_cast<const Self&>(*this);
-        return make_float4(s.a(row, k), s.a(row, k + 1), s.a(row, k + 2), s.a(row, k + 3));
-    }
-    __device__ float4 load_b4(int k, int col) const {
-        const Self& s = static_cast<const Self&>(*this);
-        return make_float4(s.b(k, col), s.b(k, col + 1), s.b(k, col + 2), s.b(k, col + 3));
-    }
+struct ScatteredStores {
     __device__ void store_c4(int row, int col, float4 v) const {
-        const Self& s = static_cast<const Self&>(*this);
-        s.store_c(row, col, v.x);
-        s.store_c(row, col + 1, v.y);
-        s.store_c(row, col + 2, v.z);
-        s.store_c(row, col + 3, v.w);
+        const Self& self = static_cast<const Self&>(*this);
+        self.store_c(row, col, v.x);
+        self.store_c(row, col + 1, v.y);
+        self.store_c(row, col + 2, v.z);
+        self.store_c(row, col + 3, v.w);
     }
 };
 
@@ -89,19 +105,25 @@ __device__ void tiled_gemm(const Operands& op, int k) {
     const int tx = t % (BN / TN), ty = t / (BN / TN);
     const int row0 = blockIdx.y * BM, col0 = blockIdx.x * BN;
 
-    // The float4 of each slab that this thread copies.
+    // The float4 of each slab that this thread copies, and the readers that fetch them.
     const int a_row = t / (BK / 4), a_k = (t % (BK / 4)) * 4;
     const int b_k = t / (BN / 4), b_col = (t % (BN / 4)) * 4;
+    const auto a_reader = op.a_row(row0 + a_row);
+    const auto b_reader = op.b_columns(col0 + b_col);
 
+    float4 a_next = a_reader.load4(a_k), b_next = b_reader.load4(b_k);
     float acc[TM][TN] = {};
     for (int k0 = 0; k0 < k; k0 += BK) {
-        const float4 a = op.load_a4(row0 + a_row, k0 + a_k);
-        a_tile[a_k + 0][a_row] = a.x;
-        a_tile[a_k + 1][a_row] = a.y;
-        a_tile[a_k + 2][a_row] = a.z;
-        a_tile[a_k + 3][a_row] = a.w;
-        *reinterpret_cast<float4*>(&b_tile[b_k][b_col]) = op.load_b4(k0 + b_k, col0 + b_col);
+        a_tile[a_k + 0][a_row] = a_next.x;
+        a_tile[a_k + 1][a_row] = a_next.y;
+        a_tile[a_k + 2][a_row] = a_next.z;
+        a_tile[a_k + 3][a_row] = a_next.w;
+        *reinterpret_cast<float4*>(&b_tile[b_k][b_col]) = b_next;
         __syncthreads();
+        if (k0 + BK < k) {  // the next slabs: in flight while this step multiplies
+            a_next = a_reader.load4(k0 + BK + a_k);
+            b_next = b_reader.load4(k0 + BK + b_k);
+        }
 
 #pragma unroll
         for (int kk = 0; kk < BK; ++kk) {

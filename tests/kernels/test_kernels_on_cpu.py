@@ -84,7 +84,7 @@ MATMUL_CASES = {
 
 @pytest.mark.parametrize("case", MATMUL_CASES)
 def test_matmul(implementation, tmp_path, case):
-    if implementation[0] == "numba" and case == "float4 rows, several blocks":
+    if implementation[0] == "numba" and case in CUDA_C_ONLY:
         pytest.skip("CUDA C only")
     a, b = random_arrays(*MATMUL_CASES[case])
     code = 'outputs["c"] = host.matmul(kernels, inputs["a"], inputs["b"])'
@@ -108,11 +108,19 @@ CONV_CASES = {
         ((1, 0), (2, 1)),
         (1, 1),
     ),
+    # CUDA C only (the simulator would take minutes): several blocks of pixels, many steps
+    # along k (so the prefetched slabs matter), images of 11 x 13 pixels (a float4 of pixels
+    # spans two images), and stride 2 with the grad_input spread over the stride's phases
+    "several blocks and steps": ((3, 8, 11, 13), (20, 8, 3, 3), (1, 1), ((1, 1), (1, 1)), (1, 1)),
+    "several blocks, stride 2": ((2, 6, 17, 15), (9, 6, 3, 3), (2, 2), ((1, 1), (0, 2)), (1, 1)),
 }
+CUDA_C_ONLY = {"float4 rows, several blocks", "several blocks and steps", "several blocks, stride 2"}
 
 
 @pytest.mark.parametrize("case", CONV_CASES)
 def test_conv2d_forward_and_both_gradients(implementation, tmp_path, case):
+    if implementation[0] == "numba" and case in CUDA_C_ONLY:
+        pytest.skip("CUDA C only")
     x_shape, w_shape, stride, padding, dilation = CONV_CASES[case]
     y_shape = reference.conv2d(
         mg.zeros(x_shape), mg.zeros(w_shape), stride, padding, dilation
