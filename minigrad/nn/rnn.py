@@ -9,7 +9,7 @@ that sequence (after dropout, when training with dropout > 0). One step of one l
 The parameters are PyTorch's, per layer k: `weight_ih_l{k}` (4H, input), `weight_hh_l{k}`
 (4H, H), `bias_ih_l{k}` and `bias_hh_l{k}` (4H), with the rows of the four gates stacked in
 the order i, f, g, o, all initialised U(-1/√H, 1/√H). So a PyTorch LSTM's state dict loads
-as it is. The time loop and its backward are in `minigrad.ops.recurrent`.
+as it is. The time loop and its backward are in `minigrad.ops.lstm`.
 """
 
 import math
@@ -21,7 +21,7 @@ from minigrad.nn import init
 from minigrad.nn.functional.dropout import check_probability
 from minigrad.nn.module import Module, Parameter
 from minigrad.ops.movement import stack
-from minigrad.ops.recurrent import lstm_recurrence
+from minigrad.ops.lstm import lstm_recurrence
 
 
 class LSTM(Module):
