@@ -1,18 +1,53 @@
-"""Recurrent layers as in PyTorch: `LSTM`.
+"""Recurrent layers as in PyTorch: `RNN`, `LSTM` and `GRU`.
 
-It is a stack of layers, optionally bidirectional, over a sequence; what they share (layers,
+Each is a stack of layers, optionally bidirectional, over a sequence; what they share (layers,
 directions, batch_first, dropout, initial states, PyTorch's parameter names) is `RNNBase`.
 Here is only what differs: one step of one layer, whose time loop and its backward are a
-fused op in `minigrad.ops.lstm`. With p_t = x_t W_ihᵀ + b_ih, the input's
+fused op in `minigrad.ops` (`rnn`, `lstm`, `gru`). With p_t = x_t W_ihᵀ + b_ih, the input's
 share, computed for all steps at once:
 
+    RNN   h_t = φ(p_t + b_hh + h_{t-1} W_hhᵀ)                    φ = tanh or relu
     LSTM  i, f, g, o = σ, σ, tanh, σ of  p_t + b_hh + h_{t-1} W_hhᵀ    (rows i, f, g, o)
           c_t = f ⊙ c_{t-1} + i ⊙ g,     h_t = o ⊙ tanh(c_t)
+    GRU   r, z = σ of  p_t + h_{t-1} W_hhᵀ + b_hh                     (rows r, z, n)
+          n = tanh(p_n + r ⊙ (h_{t-1} W_hnᵀ + b_hn)),     h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}
 """
 
 from minigrad.nn import functional as F
 from minigrad.nn.rnn_base import RNNBase, joint_bias
+from minigrad.ops.gru import gru_recurrence
 from minigrad.ops.lstm import lstm_recurrence
+from minigrad.ops.rnn import NONLINEARITIES, rnn_recurrence
+
+
+class RNN(RNNBase):
+    """forward(input, h_0=None) -> output, h_n (see RNNBase for the shapes).
+
+    The plain (Elman) recurrent layer, with nonlinearity 'tanh' (the default) or 'relu'.
+    """
+
+    gates = 1
+
+    def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True,
+                 batch_first=False, dropout=0.0, bidirectional=False, device=None, dtype=None):
+        if nonlinearity not in NONLINEARITIES:
+            raise ValueError(
+                f"RNN({input_size}, {hidden_size}): nonlinearity must be 'tanh' or 'relu', "
+                f"got {nonlinearity!r}"
+            )
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                         bidirectional, device, dtype)
+        self.nonlinearity = nonlinearity
+
+    def _recurrence(self, sequence, initial, w_ih, w_hh, b_ih, b_hh):
+        x_proj = F.linear(sequence, w_ih, joint_bias(b_ih, b_hh))
+        hs = rnn_recurrence(x_proj, initial[0], w_hh, self.nonlinearity)
+        return hs, (hs[-1],)
+
+    def extra_repr(self):
+        # PyTorch leaves the nonlinearity out; it is shown here so 'relu' layers can be told apart
+        relu = ", nonlinearity='relu'" if self.nonlinearity == "relu" else ""
+        return super().extra_repr() + relu
 
 
 class LSTM(RNNBase):
@@ -26,3 +61,12 @@ class LSTM(RNNBase):
         states = lstm_recurrence(x_proj, *initial, w_hh)  # (2, L, N, H): every h_t and c_t
         return states[0], (states[0, -1], states[1, -1])
 
+
+class GRU(RNNBase):
+    """forward(input, h_0=None) -> output, h_n (see RNNBase for the shapes)."""
+
+    gates = 3
+
+    def _recurrence(self, sequence, initial, w_ih, w_hh, b_ih, b_hh):
+        hs = gru_recurrence(F.linear(sequence, w_ih, b_ih), initial[0], w_hh, b_hh)
+        return hs, (hs[-1],)

@@ -1,4 +1,4 @@
-"""LSTM: PyTorch's parameters, shapes, directions, layouts, dropout and errors.
+"""RNN, LSTM and GRU: PyTorch's parameters, shapes, directions, layouts, dropout and errors.
 (Their gradients are checked in test_rnn_gradients.py, their numbers against PyTorch's in
 test_torch_compat_layers.py.)"""
 
@@ -10,8 +10,8 @@ import pytest
 import minigrad as mg
 import minigrad.nn as nn
 
-LAYERS = {"lstm": nn.LSTM}
-GATES = {"lstm": 4}
+LAYERS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 
 
 def h_of(final):
@@ -155,6 +155,14 @@ def test_lstm_last_output_is_the_last_layers_final_hidden_state():
     np.testing.assert_array_equal(output.numpy()[-1], h_n.numpy()[-1])
 
 
+def test_rnn_nonlinearity_bounds_its_states():
+    x = mg.randn(6, 3, 2) * 3
+    tanh_out, _ = nn.RNN(2, 5)(x)
+    relu_out, _ = nn.RNN(2, 5, nonlinearity="relu")(x)
+    assert np.abs(tanh_out.numpy()).max() < 1
+    assert relu_out.numpy().min() == 0 and relu_out.numpy().max() > 1
+
+
 @pytest.mark.parametrize("kind", LAYERS)
 def test_dropout_acts_between_layers_only_while_training(kind):
     mg.manual_seed(2)
@@ -169,8 +177,8 @@ def test_dropout_acts_between_layers_only_while_training(kind):
 
 
 def test_dropout_is_not_applied_after_the_last_layer_and_says_so():
-    with pytest.warns(UserWarning, match="LSTM: dropout acts between stacked layers"):
-        layer = nn.LSTM(3, 4, num_layers=1, dropout=0.9)
+    with pytest.warns(UserWarning, match="GRU: dropout acts between stacked layers"):
+        layer = nn.GRU(3, 4, num_layers=1, dropout=0.9)
     x = mg.randn(4, 2, 3)
     np.testing.assert_array_equal(layer(x)[0].numpy(), layer.eval()(x)[0].numpy())
 
@@ -185,11 +193,12 @@ def test_a_long_sequence_backpropagates_without_recursion(kind):
 
 
 def test_repr_shows_the_options_that_differ_from_the_defaults():
-    assert repr(nn.LSTM(3, 4)) == "LSTM(3, 4)"
+    assert repr(nn.GRU(3, 4)) == "GRU(3, 4)"
     assert repr(nn.LSTM(3, 4, 2, bias=False, batch_first=True, dropout=0.5,
                         bidirectional=True)) == (
         "LSTM(3, 4, num_layers=2, bias=False, batch_first=True, dropout=0.5, bidirectional=True)"
     )
+    assert repr(nn.RNN(3, 4, nonlinearity="relu")) == "RNN(3, 4, nonlinearity='relu')"
 
 
 # ---- errors: our type, and a message that names the layer and the shapes ------------------
@@ -206,9 +215,9 @@ def test_wrong_input_shape_names_the_layer_and_shape(kind, shape):
 
 
 def test_batch_first_layer_names_its_layout_in_the_error():
-    with pytest.raises(ValueError, match=r"LSTM\(3, 4, batch_first=True\): expected input "
+    with pytest.raises(ValueError, match=r"GRU\(3, 4, batch_first=True\): expected input "
                                          r"\(N, L, input_size\) .* got shape \(2, 5, 2\)"):
-        nn.LSTM(3, 4, batch_first=True)(mg.zeros(2, 5, 2))
+        nn.GRU(3, 4, batch_first=True)(mg.zeros(2, 5, 2))
 
 
 def test_lstm_wrong_initial_state_shape_is_an_error():
@@ -220,16 +229,37 @@ def test_lstm_wrong_initial_state_shape_is_an_error():
         layer(mg.zeros(7, 3), (good, good))
 
 
+@pytest.mark.parametrize("kind", ["rnn", "gru"])
+def test_wrong_h_0_shape_names_the_layer_and_both_shapes(kind):
+    layer = LAYERS[kind](3, 4, num_layers=2, bidirectional=True)
+    name = LAYERS[kind].__name__
+    with pytest.raises(ValueError, match=(
+        rf"{name}\(3, 4, num_layers=2, bidirectional=True\): expected h_0 of shape \(4, 5, 4\) "
+        r"\(num_layers \* num_directions, N, hidden_size\), got \(2, 5, 4\)"
+    )):
+        layer(mg.zeros(7, 5, 3), mg.zeros(2, 5, 4))
+    with pytest.raises(ValueError, match=r"expected h_0 of shape \(4, 4\) .* got \(4, 1, 4\)"):
+        layer(mg.zeros(7, 3), mg.zeros(4, 1, 4))
+
+
 def test_hx_of_the_wrong_form_names_the_form_expected():
-    with pytest.raises(TypeError, match=r"LSTM\(3, 4\): expected hx to be \(h_0, c_0\), got Tensor"):
+    with pytest.raises(TypeError, match=r"GRU\(3, 4\): expected hx to be a tensor, got tuple"):
+        nn.GRU(3, 4)(mg.zeros(7, 5, 3), (mg.zeros(1, 5, 4),))
+    with pytest.raises(TypeError, match=r"LSTM\(3, 4\): expected hx to be \(h_0, c_0\), got "
+                                        r"Tensor"):
         nn.LSTM(3, 4)(mg.zeros(7, 5, 3), mg.zeros(1, 5, 4))
 
 
 def test_hx_of_another_dtype_is_an_error():
-    with pytest.raises(TypeError, match=r"LSTM\(3, 4\): expected c_0 of the input's dtype float32, "
+    with pytest.raises(TypeError, match=r"RNN\(3, 4\): expected h_0 of the input's dtype float32, "
                                         r"got float64"):
-        nn.LSTM(3, 4)(mg.zeros(7, 5, 3), (mg.zeros(1, 5, 4),
-                                          mg.zeros(1, 5, 4, dtype=mg.float64)))
+        nn.RNN(3, 4)(mg.zeros(7, 5, 3), mg.zeros(1, 5, 4, dtype=mg.float64))
+
+
+def test_rnn_rejects_an_unknown_nonlinearity():
+    with pytest.raises(ValueError, match=r"RNN\(3, 4\): nonlinearity must be 'tanh' or 'relu', "
+                                         r"got 'sigmoid'"):
+        nn.RNN(3, 4, nonlinearity="sigmoid")
 
 
 @pytest.mark.parametrize("kind", LAYERS)

@@ -1,6 +1,8 @@
-"""LSTM gradients against central finite differences in float64: the input, the
+"""RNN, LSTM and GRU gradients against central finite differences in float64: the input, the
 initial states and every parameter, through every option that changes the graph (layers,
 directions, layout, bias, given states)."""
+
+from functools import partial
 
 import pytest
 from hypothesis import example, given, settings
@@ -10,7 +12,12 @@ import minigrad as mg
 import minigrad.nn as nn
 from tests.nn.gradcheck_helpers import gradcheck_module, random_tensor, seeds
 
-LAYERS = {"lstm": nn.LSTM}
+LAYERS = {
+    "lstm": nn.LSTM,
+    "gru": nn.GRU,
+    "rnn_tanh": nn.RNN,
+    "rnn_relu": partial(nn.RNN, nonlinearity="relu"),
+}
 
 
 def all_outputs(layer, x, *hx):
