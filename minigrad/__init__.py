@@ -71,6 +71,7 @@ from minigrad.ops.matmul import matmul  # noqa: F401
 from minigrad.ops.movement import (  # noqa: F401
     cat,
     flatten,
+    flip,
     permute,
     reshape,
     squeeze,

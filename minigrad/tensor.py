@@ -482,6 +482,9 @@ class Tensor(ConversionShortcuts):
     def mT(self):
         return ops.movement.transpose(self, -2, -1)
 
+    def flip(self, dims):
+        return ops.movement.flip(self, dims)
+
     def squeeze(self, dim=None):
         return ops.movement.squeeze(self, dim)
 

@@ -93,15 +93,15 @@ class TinyEncoder(nn.Module):
 
 
 class LastStep(nn.Module):
-    """A 2-layer LSTM whose last hidden state feeds a classifier."""
+    """A recurrent layer stack (batch first) whose output at the last step feeds a classifier."""
 
-    def __init__(self):
+    def __init__(self, recurrent):
         super().__init__()
-        self.lstm = nn.LSTM(3, 6, num_layers=2, batch_first=True)
-        self.head = nn.Linear(6, 3)
+        self.recurrent = recurrent
+        self.head = nn.Linear(recurrent.hidden_size * recurrent.num_directions, 3)
 
     def forward(self, x):
-        out, _ = self.lstm(x)
+        out, _ = self.recurrent(x)
         return self.head(out[:, -1])
 
 
@@ -113,7 +113,20 @@ MODELS = {
     "cnn": (lambda: nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(),
                                   nn.MaxPool2d(2), nn.Conv2d(4, 4, 3, padding="same"),
                                   nn.AvgPool2d(2), nn.Flatten(), nn.Linear(16, 3)), IMAGES),
-    "lstm": (LastStep, SEQUENCES),
+    "lstm": (lambda: LastStep(nn.LSTM(3, 6, num_layers=2, batch_first=True)), SEQUENCES),
+    "lstm_bidirectional": (
+        lambda: LastStep(nn.LSTM(3, 6, num_layers=2, batch_first=True, bidirectional=True)),
+        SEQUENCES,
+    ),
+    "gru_bidirectional_dropout": (
+        lambda: LastStep(nn.GRU(3, 6, num_layers=2, batch_first=True, dropout=0.3,
+                                bidirectional=True)),
+        SEQUENCES,
+    ),
+    "rnn_relu": (
+        lambda: LastStep(nn.RNN(3, 6, num_layers=2, nonlinearity="relu", batch_first=True)),
+        SEQUENCES,
+    ),
     "encoder_post_norm": (lambda: TinyEncoder(norm_first=False), TOKENS),
     "encoder_pre_norm": (lambda: TinyEncoder(norm_first=True), TOKENS),
 }

@@ -19,7 +19,7 @@ from minigrad.nn.linear import Identity, Linear  # noqa: F401
 from minigrad.nn.module import Module, Parameter  # noqa: F401
 from minigrad.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm  # noqa: F401
 from minigrad.nn.pooling import AvgPool2d, MaxPool2d  # noqa: F401
-from minigrad.nn.rnn import LSTM  # noqa: F401
+from minigrad.nn.rnn import GRU, LSTM, RNN  # noqa: F401
 from minigrad.nn.sparse import Embedding  # noqa: F401
 from minigrad.nn.transformer import (  # noqa: F401
     LearnedPositionalEmbedding,

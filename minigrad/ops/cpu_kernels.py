@@ -16,7 +16,7 @@ that mould, a plain loop compiled by Numba does the same arithmetic in one pass:
   is the one thing numpy does better than a Numba loop, which calls exp per number).
 
 Each replaces readable numpy lines that stay where they were (`ops.pool`, `ops.im2col`,
-`ops.movement`, `optim.adam`, `ops.recurrent`, `ops.elementwise`): those run on CuPy arrays,
+`ops.movement`, `optim.adam`, `ops.lstm`, `ops.elementwise`): those run on CuPy arrays,
 and the tests check every loop here against them (tests/ops/test_cpu_kernels.py, Adam's in
 tests/optim/test_adam.py). The loops index plainly, in memory order, so they read like the
 formulas in their docstrings.
@@ -137,7 +137,7 @@ def add_rows(target, rows, values):
 
 @numba.njit(cache=True)
 def lstm_cell_forward(gates, scale, offset, c_prev, c):
-    """`ops.recurrent.cell_forward`, element by element: gates ← offset + scale·gates (the
+    """`ops.lstm.cell_forward`, element by element: gates ← offset + scale·gates (the
     i, f, g, o values from their tanh), then c ← f ⊙ c_prev + i ⊙ g."""
     n, hidden = c.shape
     for b in range(n):
@@ -150,7 +150,7 @@ def lstm_cell_forward(gates, scale, offset, c_prev, c):
 @numba.njit(cache=True)
 def lstm_cell_backward(dh_next, grad_h, dc, grad_c, gates, tanh_c, tanh_slope, scale, offset,
                        c_prev, da):
-    """`ops.recurrent.cell_backward`, element by element: fills da (N, 4H) and overwrites dc
+    """`ops.lstm.cell_backward`, element by element: fills da (N, 4H) and overwrites dc
     with dL/dc_{t-1}. Gates, scale and offset are laid out i, f, g, o along the last dim."""
     n, hidden = dc.shape
     for b in range(n):

@@ -1,4 +1,4 @@
-"""Ops that move numbers around without changing them: reshape, permute, index, cat, pad ...
+"""Ops that move numbers around without changing them: reshape, permute, flip, index, cat, pad ...
 
 Their backward moves the gradient back the same way: reshape it back, apply the inverse
 permutation, scatter it into the indexed positions, split it between the concatenated inputs.
@@ -39,6 +39,22 @@ class Permute(Function):
 
     def backward(self, g):
         return g.transpose(self.inverse)
+
+
+class Flip(Function):
+    """The elements in reverse order along `axes`;  da = g flipped back along the same axes.
+
+    A copy, as in PyTorch (numpy's flip is a view with negative strides, which every later
+    matmul would copy anyway)."""
+
+    def forward(self, a, axes):
+        self.axes = axes
+        xp = array_module(a)
+        return xp.ascontiguousarray(xp.flip(a, axes))
+
+    def backward(self, g):
+        xp = array_module(g)
+        return xp.ascontiguousarray(xp.flip(g, self.axes))
 
 
 class Expand(Function):
@@ -157,6 +173,11 @@ def transpose(a, dim0, dim1):
     d1 = normalize_dim("transpose", dim1, a.ndim, a.shape)
     order[d0], order[d1] = order[d1], order[d0]
     return Permute.apply(a, dims=tuple(order))
+
+
+def flip(a, dims):
+    """torch.flip: reverse the order along each dim in `dims` (an int or a tuple of ints)."""
+    return Flip.apply(a, axes=normalize_dims("flip", dims, a.ndim, a.shape))
 
 
 def squeeze(a, dim=None):

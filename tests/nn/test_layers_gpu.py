@@ -19,6 +19,15 @@ CASES = {
         lambda: mg.randint(0, 10, size=(3, 5)),
     ),
     "lstm": (lambda: nn.LSTM(3, 4, num_layers=2, batch_first=True), lambda: mg.randn(2, 5, 3)),
+    "lstm_bidirectional": (
+        lambda: nn.LSTM(3, 4, num_layers=2, bidirectional=True), lambda: mg.randn(5, 2, 3)
+    ),
+    "gru": (
+        lambda: nn.GRU(3, 4, num_layers=2, batch_first=True, bidirectional=True),
+        lambda: mg.randn(2, 5, 3),
+    ),
+    "rnn_tanh": (lambda: nn.RNN(3, 4, num_layers=2), lambda: mg.randn(5, 2, 3)),
+    "rnn_relu": (lambda: nn.RNN(3, 4, nonlinearity="relu", bias=False), lambda: mg.randn(5, 3)),
 }
 
 

@@ -2,7 +2,8 @@
 
 The numbers come from tests/fixtures/torch_layers.npz, written by
 tests/fixtures/make_torch_fixtures_layers.py (see its docstring for the keys). Matching them
-shows that parameter names, shapes, the LSTM gate order and the formulas are PyTorch's.
+shows that parameter names, shapes, the recurrent layers' gate orders and the formulas are
+PyTorch's.
 """
 
 import os
@@ -88,19 +89,29 @@ def test_embedding_with_padding_matches_pytorch():
     assert_outputs_and_gradients_match(layer, arrays, {}, {"output": out})
 
 
-@pytest.mark.parametrize(
-    "name, make_layer",
-    [
-        ("lstm_batch_first", lambda: nn.LSTM(3, 4, 2, batch_first=True)),
-        ("lstm", lambda: nn.LSTM(3, 4)),
-    ],
-)
-def test_lstm_matches_pytorch(name, make_layer):
+RECURRENT_CASES = {
+    "lstm_batch_first": lambda: nn.LSTM(3, 4, 2, batch_first=True),
+    "lstm": lambda: nn.LSTM(3, 4),
+    "lstm_bidirectional": lambda: nn.LSTM(3, 4, 2, bidirectional=True),
+    "gru_bidirectional_batch_first": lambda: nn.GRU(3, 4, 2, batch_first=True, bidirectional=True),
+    "gru_unbatched_no_bias": lambda: nn.GRU(3, 4, bias=False),
+    "rnn_tanh": lambda: nn.RNN(3, 4, 2),
+    "rnn_relu_bidirectional": lambda: nn.RNN(3, 4, nonlinearity="relu", bidirectional=True),
+}
+
+
+@pytest.mark.parametrize("name", RECURRENT_CASES)
+def test_recurrent_layer_matches_pytorch(name):
     arrays = case(name)
-    layer = loaded(make_layer(), arrays)
+    layer = loaded(RECURRENT_CASES[name](), arrays)
+    is_lstm = isinstance(layer, nn.LSTM)
     given = [k for k in ("input", "h_0", "c_0") if k in arrays]
     inputs = {k: mg.tensor(arrays[k], requires_grad=True) for k in given}
-    hx = (inputs["h_0"], inputs["c_0"]) if "h_0" in inputs else None
-    output, (h_n, c_n) = layer(inputs["input"], hx)
-    outputs = {"output": output, "output_h_n": h_n, "output_c_n": c_n}
+    hx = None
+    if "h_0" in inputs:
+        hx = (inputs["h_0"], inputs["c_0"]) if is_lstm else inputs["h_0"]
+    output, final = layer(inputs["input"], hx)
+    outputs = {"output": output, "output_h_n": final[0] if is_lstm else final}
+    if is_lstm:
+        outputs["output_c_n"] = final[1]
     assert_outputs_and_gradients_match(layer, arrays, inputs, outputs)

@@ -9,7 +9,7 @@ from minigrad.ops import cpu_kernels
 from minigrad.ops.elementwise import normal_cdf_and_pdf
 from minigrad.ops.im2col import fold_windows_by_slices, output_size
 from minigrad.ops.pool import max_pool2d_windows, max_pool2d_windows_backward
-from minigrad.ops.recurrent import gate_constants, cell_backward, cell_forward
+from minigrad.ops.lstm import gate_constants, cell_backward, cell_forward
 
 geometry = st.tuples(st.integers(1, 3), st.integers(1, 3))
 

@@ -10,7 +10,14 @@ from hypothesis.extra import numpy as hnp
 import minigrad as mg
 import minigrad.nn.functional as F
 from tests.gradients import check_gradients
-from tests.strategies import MAX_SIDE, broadcastable_shapes, floats, shapes, shapes_and_dim
+from tests.strategies import (
+    MAX_SIDE,
+    broadcastable_shapes,
+    floats,
+    shapes,
+    shapes_and_dim,
+    shapes_and_dims,
+)
 
 
 def _check_against_numpy(op, reference, x):
@@ -82,6 +89,14 @@ def test_flatten(data):
     _check_against_numpy(
         lambda t: t.flatten(start, end - x.ndim), lambda a: a.reshape(flat_shape), x
     )
+
+
+@given(data=st.data())
+def test_flip_along_one_or_several_dims(data):
+    shape, dims = data.draw(shapes_and_dims().filter(lambda drawn: drawn[1] is not None))
+    x = data.draw(floats(shape))
+    _check_against_numpy(lambda t: t.flip(dims), lambda a: np.flip(a, dims), x)
+    _check_against_numpy(lambda t: mg.flip(t, dims), lambda a: np.flip(a, dims), x)
 
 
 @given(data=st.data())
@@ -199,6 +214,7 @@ BAD_SHAPES_AND_DIMS = {
         lambda: mg.stack([TWO_BY_THREE, TWO_BY_THREE.T]),
         r"stack: .*same shape.*\(2, 3\).*\(3, 2\)",
     ),
+    "flip": (lambda: TWO_BY_THREE.flip((0, 2)), r"flip: dim 2 is out of range .*\(2, 3\)"),
     "squeeze": (lambda: TWO_BY_THREE.squeeze(2), r"squeeze: dim 2 is out of range .*\(2, 3\)"),
     "unsqueeze": (lambda: TWO_BY_THREE.unsqueeze(3), "unsqueeze: dim 3 is out of range"),
     "transpose": (lambda: TWO_BY_THREE.transpose(0, 2), r"transpose: dim 2 .*\(2, 3\)"),
