@@ -147,19 +147,21 @@ def test_conv2d_forward_and_both_gradients(implementation, tmp_path, case):
 
 
 ATTENTION_CASES = {
-    # batch, heads, q_len, k_len, causal, padded keys of batch entry 0
-    "one key tile, no mask": (1, 2, 13, 13, False, None),
+    # batch, heads, q_len, k_len, head_dim, causal, padded keys of batch entry 0
+    "one key tile, no mask": (1, 2, 13, 13, 8, False, None),
     # several query blocks and key tiles; keys 0 and 1 padded, so with the causal mask
     # queries 0 and 1 see no key at all
-    "causal and padding": (1, 2, 70, 70, True, [0, 1, 60, 69]),
-    "cross attention, padding": (2, 1, 13, 37, False, [3, 36]),
+    "causal and padding": (1, 2, 70, 70, 8, True, [0, 1, 60, 69]),
+    "cross attention, padding": (2, 1, 13, 37, 8, False, [3, 36]),
+    # rows in shared memory are padded to a multiple of 4 floats
+    "head dim 5": (1, 1, 19, 21, 5, True, None),
 }
 
 
 @pytest.mark.parametrize("case", ATTENTION_CASES)
 def test_attention_forward_and_backward_match_autograd(implementation, tmp_path, case):
-    batch, heads, q_len, k_len, causal, padded = ATTENTION_CASES[case]
-    head_dim, scale = 8, 0.3
+    batch, heads, q_len, k_len, head_dim, causal, padded = ATTENTION_CASES[case]
+    scale = 0.3
     queries, keys = (batch, heads, q_len, head_dim), (batch, heads, k_len, head_dim)
     q, k, v, grad_out = random_arrays(queries, keys, keys, queries)
     arrays = dict(q=q, k=k, v=v, grad_out=grad_out)
