@@ -1,7 +1,8 @@
-"""Pooling layers: `MaxPool2d` and `AvgPool2d` (torch.nn names, arguments and defaults; each
-calls its function in ops/)."""
+"""Pooling layers: `MaxPool2d`, `AvgPool2d`, `AdaptiveAvgPool2d` and `AdaptiveMaxPool2d`
+(torch.nn names, arguments and defaults; each calls its function in ops/)."""
 
 from minigrad.nn.module import Module
+from minigrad.ops.adaptive_pool import adaptive_avg_pool2d, adaptive_max_pool2d
 from minigrad.ops.pool import avg_pool2d, max_pool2d
 
 
@@ -60,3 +61,32 @@ class AvgPool2d(_Pool2d):
             input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
             self.count_include_pad, self.divisor_override,
         )
+
+
+class _AdaptivePool2d(Module):
+    """What both adaptive pooling layers keep: the output size (None keeps the input's)."""
+
+    def __init__(self, output_size):
+        super().__init__()
+        self.output_size = output_size
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveAvgPool2d(_AdaptivePool2d):
+    """The mean of each of output_size windows that cover the input."""
+
+    def forward(self, input):
+        return adaptive_avg_pool2d(input, self.output_size)
+
+
+class AdaptiveMaxPool2d(_AdaptivePool2d):
+    """The largest value of each of output_size windows that cover the input."""
+
+    def __init__(self, output_size, return_indices=False):
+        super().__init__(output_size)
+        self.return_indices = return_indices
+
+    def forward(self, input):
+        return adaptive_max_pool2d(input, self.output_size, self.return_indices)

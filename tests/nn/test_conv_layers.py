@@ -70,6 +70,8 @@ def test_layer_reprs_read_like_pytorch():
     assert repr(nn.AvgPool2d(2, 1, 1, divisor_override=3)) == (
         "AvgPool2d(kernel_size=2, stride=1, padding=1)"
     )
+    assert repr(nn.AdaptiveAvgPool2d((None, 3))) == "AdaptiveAvgPool2d(output_size=(None, 3))"
+    assert repr(nn.AdaptiveMaxPool2d(3, True)) == "AdaptiveMaxPool2d(output_size=3)"
     assert repr(nn.Flatten()) == "Flatten(start_dim=1, end_dim=-1)"
 
 
@@ -93,7 +95,7 @@ def test_flatten_keeps_the_batch_dim_by_default():
 def small_layers(draw):
     """A layer and an input it accepts, a batch or one image (kept tiny: gradcheck perturbs
     every element)."""
-    kind = draw(st.sampled_from(["conv", "max", "avg", "flatten"]))
+    kind = draw(st.sampled_from(["conv", "max", "avg", "adaptive_avg", "adaptive_max", "flatten"]))
     kernel, stride = draw(st.integers(1, 3)), draw(st.integers(1, 2))
     ceil_mode = draw(st.booleans())
     if kind == "conv":
@@ -106,6 +108,10 @@ def small_layers(draw):
     elif kind == "avg":
         layer = nn.AvgPool2d(kernel, stride, kernel // 2, ceil_mode, draw(st.booleans()),
                              draw(st.sampled_from([None, 2])))
+    elif kind.startswith("adaptive"):
+        output_size = draw(st.sampled_from([1, 3, (None, 3), (5, 2)]))
+        adaptive = nn.AdaptiveAvgPool2d if kind == "adaptive_avg" else nn.AdaptiveMaxPool2d
+        layer = adaptive(output_size)
     else:
         layer = nn.Flatten()
     shape = (2, 2, 4, 4) if kind == "flatten" or draw(st.booleans()) else (2, 4, 4)
@@ -129,6 +135,9 @@ def test_pooling_layers_take_pytorchs_positional_arguments():
     summed = nn.AvgPool2d(2, 2, 0, True, True, 1)(x)
     assert summed.shape == (1, 2, 3, 3)
     np.testing.assert_allclose(summed[0, 0, 2, 2].item(), x[0, 0, 4, 4].item())
+    out, indices = nn.AdaptiveMaxPool2d((2, None), True)(x)
+    assert out.shape == indices.shape == (1, 2, 2, 5)
+    assert nn.AdaptiveAvgPool2d(1)(x[0]).shape == (2, 1, 1)
 
 
 # ---- errors -----------------------------------------------------------------------------

@@ -171,6 +171,8 @@ POOLS = {
     "max_pool2d": lambda x: F.max_pool2d(x, 3, stride=2, padding=1, dilation=2, ceil_mode=True),
     "avg_pool2d": lambda x: F.avg_pool2d(x, 3, stride=2, padding=1, ceil_mode=True,
                                          count_include_pad=False, divisor_override=4),
+    "adaptive_avg_pool2d": lambda x: F.adaptive_avg_pool2d(x, (4, None)),
+    "adaptive_max_pool2d": lambda x: F.adaptive_max_pool2d(x, 4),
 }
 
 
