@@ -54,23 +54,22 @@ def max_pool2d(padded, kernel_size, stride, dilation, padding):
             for i in range(h_out):
                 for j in range(w_out):
                     top, left = i * sh, j * sw
-                    best, best_a, best_e = image[top, left], 0, 0
+                    best, best_row, best_col = image[top, left], top, left
                     # the usual 2×2 window gets its offsets spelled out, a loop the compiler
                     # unrolls (twice as fast as the general one below)
                     if kh == 2 and kw == 2:
-                        for a, e in ((0, 1), (1, 0), (1, 1)):
-                            value = image[top + a * dh, left + e * dw]
+                        for row, col in ((top, left + dw), (top + dh, left), (top + dh, left + dw)):
+                            value = image[row, col]
                             if _beats(value, best):
-                                best, best_a, best_e = value, a, e
+                                best, best_row, best_col = value, row, col
                     else:
-                        for a in range(kh):
-                            for e in range(kw):
-                                value = image[top + a * dh, left + e * dw]
+                        for row in range(top, top + kh * dh, dh):
+                            for col in range(left, left + kw * dw, dw):
+                                value = image[row, col]
                                 if _beats(value, best):
-                                    best, best_a, best_e = value, a, e
+                                    best, best_row, best_col = value, row, col
                     y[b, ch, i, j] = best
-                    row, col = top + best_a * dh - pad_top, left + best_e * dw - pad_left
-                    winner[b, ch, i, j] = row * image_width + col
+                    winner[b, ch, i, j] = (best_row - pad_top) * image_width + best_col - pad_left
     return y, winner
 
 
