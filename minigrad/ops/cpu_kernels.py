@@ -3,10 +3,10 @@
 numpy is fast when one call does a lot of work on contiguous memory. Where an op does not fit
 that mould, a plain loop compiled by Numba does the same arithmetic in one pass:
 
-* max pooling: numpy must copy every window (they exist only as a strided view) before
-  `argmax` can run over a middle axis, then gather the winners with `take_along_axis`; its
-  backward builds a (kH·kW)-times larger one-hot array and folds it back. One loop finds
-  each window's maximum and where it was; its backward is one add per output pixel.
+* max pooling: numpy must gather every window into a (kH·kW)-times larger array before
+  `argmax` can run over it, then pick the winners with `take_along_axis`; its backward is
+  numpy's slow add.at. One loop finds each window's maximum and where it was; its backward
+  is one add per output pixel.
 * folding windows back into an image (col2im): kH·kW strided slice-adds each walk the whole
   image; one loop adds every window element to its pixel once.
 * adding rows by index (the backward of an embedding lookup): numpy's add.at is slow.
