@@ -186,6 +186,7 @@ KEEP = np.array([[True] * 5, [True, True, True, False, False]])[:, None, None, :
 KERNEL_OPS = {
     "conv2d": (lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1), IMAGES, FILTERS, BIAS),
     "conv2d_dilated": (lambda x, w: F.conv2d(x, w, padding="same", dilation=2), IMAGES, FILTERS),
+    "conv2d_one_image": (lambda x, w: F.conv2d(x, w, padding=1), IMAGES[0], FILTERS),
     "attention": (lambda q, k, v: F.scaled_dot_product_attention(q, k, v), Q, K, V),
     "attention_causal": (
         lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True), Q, K, V
@@ -205,3 +206,53 @@ def test_kernel_backed_op_matches_cpu_on_cuda(name):
     fn, *arrays = KERNEL_OPS[name]
     for cpu, cuda in zip(run_on("cpu", fn, *arrays), run_on("cuda", fn, *arrays)):
         np.testing.assert_allclose(cuda, cpu, rtol=1e-4, atol=1e-5)
+
+
+# ---- on a GPU: pooling, every option on the numpy/CuPy reference paths ----------------------
+
+POOL_OPS = {
+    "max_pool2d": lambda x: F.max_pool2d(x, 2),
+    "max_pool2d_overlapping_padded": lambda x: F.max_pool2d(x, 3, stride=2, padding=1),
+    "max_pool2d_dilated_ceil_mode": lambda x: F.max_pool2d(
+        x, (3, 2), stride=2, padding=1, dilation=(1, 2), ceil_mode=True
+    ),
+    "max_pool2d_one_image": lambda x: F.max_pool2d(x[0], 3, stride=2, padding=1),
+    "avg_pool2d": lambda x: F.avg_pool2d(x, 2),
+    "avg_pool2d_ceil_mode": lambda x: F.avg_pool2d(x, 3, stride=2, padding=1, ceil_mode=True),
+    "avg_pool2d_real_pixels_ceil_mode": lambda x: F.avg_pool2d(
+        x, 3, stride=2, padding=1, ceil_mode=True, count_include_pad=False
+    ),
+    "avg_pool2d_divisor_override": lambda x: F.avg_pool2d(x, 3, stride=2, divisor_override=4),
+    "adaptive_avg_pool2d": lambda x: F.adaptive_avg_pool2d(x, (4, 5)),
+    "adaptive_avg_pool2d_one_image": lambda x: F.adaptive_avg_pool2d(x[0], (None, 4)),
+    "adaptive_max_pool2d": lambda x: F.adaptive_max_pool2d(x, (4, 5)),
+    "adaptive_max_pool2d_one_image": lambda x: F.adaptive_max_pool2d(x[0], 3),
+}
+POOL_INDICES = {
+    "max_pool2d": lambda x: F.max_pool2d(
+        x, 3, stride=2, padding=1, dilation=2, ceil_mode=True, return_indices=True
+    ),
+    "adaptive_max_pool2d": lambda x: F.adaptive_max_pool2d(x, (4, 5), return_indices=True),
+}
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("name", POOL_OPS)
+def test_pool_matches_cpu_on_cuda(name):
+    cpu_results = run_on("cpu", POOL_OPS[name], IMAGES)
+    for cpu, cuda in zip(cpu_results, run_on("cuda", POOL_OPS[name], IMAGES)):
+        np.testing.assert_allclose(cuda, cpu, rtol=1e-5, atol=1e-6)
+
+
+def assert_same_indices_on_both_devices(pool):
+    """The indices a pool returns: int64, on the input's device, the same on both devices."""
+    on_cpu = pool(mg.tensor(IMAGES))[1]
+    on_cuda = pool(mg.tensor(IMAGES, device="cuda"))[1]
+    assert on_cuda.device == "cuda" and on_cuda.dtype == on_cpu.dtype == np.int64
+    np.testing.assert_array_equal(on_cuda.numpy(), on_cpu.numpy())
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("name", POOL_INDICES)
+def test_pool_indices_match_cpu_on_cuda(name):
+    assert_same_indices_on_both_devices(POOL_INDICES[name])

@@ -14,7 +14,18 @@ import minigrad as mg
 from lessons.__main__ import discover_lessons
 from lessons.common import RESULT_PREFIX
 from tests import strict_cupy, test_gpu_backend
-from tests.test_gpu_backend import BINARY, KERNEL_OPS, UNARY, X, Y, run_on
+from tests.test_gpu_backend import (
+    BINARY,
+    IMAGES,
+    KERNEL_OPS,
+    POOL_INDICES,
+    POOL_OPS,
+    UNARY,
+    X,
+    Y,
+    assert_same_indices_on_both_devices,
+    run_on,
+)
 
 
 def assert_same_on_both_devices(fn, *arrays, rtol=1e-5, atol=1e-6):
@@ -48,10 +59,21 @@ def test_kernel_backed_op_on_standin_cuda(standin_gpu, name):
     assert_same_on_both_devices(fn, *arrays, rtol=1e-4, atol=1e-5)
 
 
+@pytest.mark.parametrize("name", POOL_OPS)
+def test_pool_on_standin_cuda(standin_gpu, name):
+    assert_same_on_both_devices(POOL_OPS[name], IMAGES)
+
+
+@pytest.mark.parametrize("name", POOL_INDICES)
+def test_pool_indices_on_standin_cuda(standin_gpu, name):
+    assert_same_indices_on_both_devices(POOL_INDICES[name])
+
+
 MATMULS = {
     "matmul": (UNARY["matmul"], X),
     "matmul_vector": (UNARY["matmul_vector"], X),
     "batched_matmul": (BINARY["batched_matmul"], X, Y),
+    "adaptive_avg_pool2d": (POOL_OPS["adaptive_avg_pool2d"], IMAGES),  # two broadcast matmuls
 }
 CONV_KERNELS = {"conv2d_forward", "conv2d_grad_input", "conv2d_grad_weight"}
 ATTENTION_KERNELS = {"attention_forward", "attention_backward_dkdv", "attention_backward_dq"}

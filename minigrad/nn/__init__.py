@@ -18,7 +18,12 @@ from minigrad.nn.flatten import Flatten  # noqa: F401
 from minigrad.nn.linear import Identity, Linear  # noqa: F401
 from minigrad.nn.module import Module, Parameter  # noqa: F401
 from minigrad.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm  # noqa: F401
-from minigrad.nn.pooling import AvgPool2d, MaxPool2d  # noqa: F401
+from minigrad.nn.pooling import (  # noqa: F401
+    AdaptiveAvgPool2d,
+    AdaptiveMaxPool2d,
+    AvgPool2d,
+    MaxPool2d,
+)
 from minigrad.nn.rnn import GRU, LSTM, RNN  # noqa: F401
 from minigrad.nn.sparse import Embedding  # noqa: F401
 from minigrad.nn.transformer import (  # noqa: F401

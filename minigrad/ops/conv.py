@@ -14,7 +14,13 @@ from minigrad.autograd import Function
 from minigrad.backend import array_module, device_of
 from minigrad.checks import check_floating
 from minigrad.ops.im2col import col2im, crop_images, im2col, output_size, pad_images
-from minigrad.ops.window_args import check_image_batch, check_windows_fit, pair, symmetric_padding
+from minigrad.ops.window_args import (
+    check_images,
+    check_windows_fit,
+    on_image_batch,
+    pair,
+    symmetric_padding,
+)
 
 
 class Conv2d(Function):
@@ -162,13 +168,14 @@ def _per_group(g, groups):
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
-    """torch.nn.functional.conv2d: input (N, C_in, H, W), weight (C_out, C_in/groups, kH, kW).
+    """torch.nn.functional.conv2d: input (N, C_in, H, W) or one image (C_in, H, W), weight
+    (C_out, C_in/groups, kH, kW).
 
     `stride`, `dilation` and `padding` are ints or (h, w) pairs; padding may also be 'valid'
     (none) or 'same' (output as large as the input; stride 1 only, as in PyTorch).
     """
     op = "conv2d"
-    check_image_batch(op, input)
+    check_images(op, input)
     check_floating(op, input)
     _check_weight_and_bias(input, weight, bias, groups)
     kernel_size = tuple(weight.shape[2:])
@@ -176,8 +183,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     padding = conv_padding(padding, kernel_size, stride, dilation)
     check_windows_fit(op, input.shape, kernel_size, padding, dilation)
     options = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
-    tensors = (input, weight) if bias is None else (input, weight, bias)
-    return Conv2d.apply(*tensors, **options)
+    parameters = (weight,) if bias is None else (weight, bias)
+    return on_image_batch(input, lambda batch: Conv2d.apply(batch, *parameters, **options))
 
 
 def conv_padding(padding, kernel_size, stride, dilation):
@@ -214,7 +221,7 @@ def _check_weight_and_bias(input, weight, bias, groups):
         raise TypeError(
             f"conv2d: input dtype {input.dtype} and weight dtype {weight.dtype} differ"
         )
-    in_channels, out_channels = input.shape[1], weight.shape[0]
+    in_channels, out_channels = input.shape[-3], weight.shape[0]
     shapes = f" (input shape {tuple(input.shape)}, weight shape {tuple(weight.shape)})"
     check_groups("conv2d", groups, in_channels, out_channels, shapes)
     if in_channels != weight.shape[1] * groups:

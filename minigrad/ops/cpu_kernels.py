@@ -3,10 +3,10 @@
 numpy is fast when one call does a lot of work on contiguous memory. Where an op does not fit
 that mould, a plain loop compiled by Numba does the same arithmetic in one pass:
 
-* max pooling: numpy must copy every window (they exist only as a strided view) before
-  `argmax` can run over a middle axis, then gather the winners with `take_along_axis`; its
-  backward builds a (kH·kW)-times larger one-hot array and folds it back. One loop finds
-  each window's maximum and where it was; its backward is one add per output pixel.
+* max pooling: numpy must gather every window into a (kH·kW)-times larger array before
+  `argmax` can run over it, then pick the winners with `take_along_axis`; its backward is
+  numpy's slow add.at. One loop finds each window's maximum and where it was; its backward
+  is one add per output pixel.
 * folding windows back into an image (col2im): kH·kW strided slice-adds each walk the whole
   image; one loop adds every window element to its pixel once.
 * adding rows by index (the backward of an embedding lookup): numpy's add.at is slow.
@@ -34,13 +34,18 @@ import numpy as np
 
 
 @numba.njit(cache=True)
-def max_pool2d(padded, kernel_size, stride):
-    """(y, winner) for windows of `padded` (N, C, H, W): y[n, c, i, j] is the window's maximum
-    and winner[n, c, i, j] its flat position h·W + w in the image, the first one on ties
-    (as in PyTorch). A NaN wins over every number, so it propagates, as in PyTorch."""
-    (kh, kw), (sh, sw) = kernel_size, stride
+def max_pool2d(padded, kernel_size, stride, dilation, padding):
+    """(y, winner) for windows of `padded` (N, C, H, W), an image with `padding` ((top, bottom),
+    (left, right)) around it: window (i, j) holds the pixels i·s_h + a·d_h, j·s_w + e·d_w of
+    `padded`; y[n, c, i, j] is its maximum and winner[n, c, i, j] where that is in the image
+    without its padding, as a flat index h·W + w, the first one on ties (as in PyTorch). A NaN
+    wins over every number, so it propagates, as in PyTorch."""
+    (kh, kw), (sh, sw), (dh, dw) = kernel_size, stride, dilation
+    (pad_top, _), (pad_left, pad_right) = padding
     n, c, height, width = padded.shape
-    h_out, w_out = (height - kh) // sh + 1, (width - kw) // sw + 1
+    h_out = (height - dh * (kh - 1) - 1) // sh + 1
+    w_out = (width - dw * (kw - 1) - 1) // sw + 1
+    image_width = width - pad_left - pad_right
     y = np.empty((n, c, h_out, w_out), dtype=padded.dtype)
     winner = np.empty((n, c, h_out, w_out), dtype=np.int32)  # an image has < 2³¹ pixels
     for b in range(n):
@@ -49,22 +54,22 @@ def max_pool2d(padded, kernel_size, stride):
             for i in range(h_out):
                 for j in range(w_out):
                     top, left = i * sh, j * sw
-                    best, where = image[top, left], top * width + left
+                    best, best_row, best_col = image[top, left], top, left
                     # the usual 2×2 window gets its offsets spelled out, a loop the compiler
                     # unrolls (twice as fast as the general one below)
                     if kh == 2 and kw == 2:
-                        for a, e in ((0, 1), (1, 0), (1, 1)):
-                            value = image[top + a, left + e]
+                        for row, col in ((top, left + dw), (top + dh, left), (top + dh, left + dw)):
+                            value = image[row, col]
                             if _beats(value, best):
-                                best, where = value, (top + a) * width + left + e
+                                best, best_row, best_col = value, row, col
                     else:
-                        for a in range(kh):
-                            for e in range(kw):
-                                value = image[top + a, left + e]
+                        for row in range(top, top + kh * dh, dh):
+                            for col in range(left, left + kw * dw, dw):
+                                value = image[row, col]
                                 if _beats(value, best):
-                                    best, where = value, (top + a) * width + left + e
+                                    best, best_row, best_col = value, row, col
                     y[b, ch, i, j] = best
-                    winner[b, ch, i, j] = where
+                    winner[b, ch, i, j] = (best_row - pad_top) * image_width + best_col - pad_left
     return y, winner
 
 
@@ -76,18 +81,18 @@ def _beats(value, best):
 
 
 @numba.njit(cache=True)
-def max_pool2d_backward(g, winner, padded_shape, kernel_size, stride):
-    """dx of the padded image: each output's gradient added to the pixel that won its window
-    (a pixel that wins several overlapping windows collects all their gradients). The
-    window geometry is already in `winner`; the arguments match the reference's."""
+def max_pool2d_backward(g, winner, image_shape):
+    """dx (image_shape): each output's gradient g[n, c, i, j] added to pixel winner[n, c, i, j]
+    of its image (a pixel that wins several overlapping windows collects all their gradients).
+    Any winners will do: adaptive max pooling sends its gradients back here too."""
     n, c, h_out, w_out = g.shape
-    dx = np.zeros((n, c, padded_shape[2] * padded_shape[3]), dtype=g.dtype)
+    dx = np.zeros((n, c, image_shape[2] * image_shape[3]), dtype=g.dtype)
     for b in range(n):
         for ch in range(c):
             for i in range(h_out):
                 for j in range(w_out):
                     dx[b, ch, winner[b, ch, i, j]] += g[b, ch, i, j]
-    return dx.reshape(padded_shape)
+    return dx.reshape(image_shape)
 
 
 @numba.njit(cache=True)

@@ -1,10 +1,17 @@
-"""Argument checks shared by the sliding-window ops (conv2d, max_pool2d, avg_pool2d).
+"""Arguments shared by the sliding-window ops (conv2d and the pools): their checks, the
+pooling window as PyTorch lays it out (`pool_window`: how many windows, and how much padding
+they need), and running an op on one image as on a batch.
 
-They accept PyTorch's spellings (an int, or a (height, width) pair) and turn a mistake into an
-error that names the op and the shapes, before numpy fails somewhere inside the strides.
+The checks accept PyTorch's spellings (an int, or a (height, width) pair) and turn a mistake
+into an error that names the op and the shapes, before numpy fails somewhere inside the
+strides.
 """
 
+from typing import NamedTuple
+
 import numpy as np
+
+from minigrad.checks import check_floating
 
 
 def pair(op, name, value, minimum=1):
@@ -21,14 +28,29 @@ def _is_int(value):
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
-def check_image_batch(op, x):
-    """Sliding-window ops take a batch of images, shape (N, C, H, W)."""
-    if x.ndim == 4:
-        return
-    hint = " (one image? add the batch dim with x.unsqueeze(0))" if x.ndim == 3 else ""
-    raise ValueError(
-        f"{op}: expected a 4-D input (N, C, H, W), got shape {tuple(x.shape)}{hint}"
-    )
+def check_images(op, x):
+    """Sliding-window ops take one image (C, H, W) or a batch of them (N, C, H, W), as in
+    PyTorch, with at least one pixel."""
+    if x.ndim not in (3, 4):
+        hint = " (one channel? add it with x.unsqueeze(0))" if x.ndim == 2 else ""
+        raise ValueError(
+            f"{op}: expected a 3-D (C, H, W) or 4-D (N, C, H, W) input, got shape "
+            f"{tuple(x.shape)}{hint}"
+        )
+    if 0 in x.shape[-2:]:
+        raise ValueError(f"{op}: input of shape {tuple(x.shape)} has no pixels (H or W is 0)")
+
+
+def on_image_batch(input, run):
+    """run(batch) with input as a batch (N, C, H, W). One image (C, H, W) runs as a batch of
+    one, and each tensor that `run` returns loses that batch dim again (PyTorch's unbatched
+    input)."""
+    if input.ndim == 4:
+        return run(input)
+    out = run(input.unsqueeze(0))
+    if isinstance(out, tuple):
+        return tuple(t.squeeze(0) for t in out)
+    return out.squeeze(0)
 
 
 def symmetric_padding(op, padding):
@@ -39,8 +61,8 @@ def symmetric_padding(op, padding):
 
 def check_windows_fit(op, shape, kernel_size, padding, dilation=(1, 1)):
     """Raise if the window (kernel_size spread by dilation) is larger than the padded input."""
-    padded = [n + before + after for n, (before, after) in zip(shape[2:], padding)]
-    spans = [d * (k - 1) + 1 for k, d in zip(kernel_size, dilation)]
+    padded = [n + before + after for n, (before, after) in zip(shape[-2:], padding)]
+    spans = _spans(kernel_size, dilation)
     if any(span > n for span, n in zip(spans, padded)):
         raise ValueError(
             f"{op}: the window ({spans[0]}x{spans[1]}, from kernel_size {tuple(kernel_size)} "
@@ -48,3 +70,101 @@ def check_windows_fit(op, shape, kernel_size, padding, dilation=(1, 1)):
             f"({padded[0]}x{padded[1]}) of an input with shape {tuple(shape)}"
         )
 
+
+def _spans(kernel_size, dilation):
+    """How many pixels a window covers along each axis: d·(k−1)+1."""
+    return tuple(d * (k - 1) + 1 for k, d in zip(kernel_size, dilation))
+
+
+class PoolWindow(NamedTuple):
+    """A pooling window's checked arguments, with what follows from them for one input."""
+
+    output_size: tuple  # (H_out, W_out)
+    kernel_size: tuple
+    stride: tuple
+    padding: tuple  # (h, w): pads on each side, as given
+    dilation: tuple
+    edges: tuple  # ((top, bottom), (left, right)): `padding`, and what ceil_mode adds
+
+
+def pool_window(op, input, kernel_size, stride, padding, dilation, ceil_mode):
+    """The window of max_pool2d or avg_pool2d (avg: dilation 1), its arguments checked as
+    PyTorch checks them."""
+    check_images(op, input)
+    check_floating(op, input)
+    kernel_size = pair(op, "kernel_size", kernel_size)
+    stride = kernel_size if stride is None else pair(op, "stride", stride)
+    padding = pair(op, "padding", padding, minimum=0)
+    dilation = pair(op, "dilation", dilation)
+    _check_pool_padding(op, padding, kernel_size, dilation)
+    geometry = (kernel_size, stride, padding, dilation)
+    output_size = _pooled_size(op, input.shape, *geometry, bool(ceil_mode))
+    _check_windows_see_the_input(op, input.shape, output_size, *geometry)
+    edges = _padding_for_windows(input.shape, output_size, *geometry)
+    return PoolWindow(output_size, *geometry, edges)
+
+
+def _check_pool_padding(op, padding, kernel_size, dilation):
+    """PyTorch's rule for pooling: a pad of at most half the window's span, so that the padding
+    never fills a window on its own (dilated windows aside: `_check_windows_see_the_input`)."""
+    spans = _spans(kernel_size, dilation)
+    if any(p > span // 2 for p, span in zip(padding, spans)):
+        raise ValueError(
+            f"{op}: padding {tuple(padding)} must be at most half of the window "
+            f"({spans[0]}x{spans[1]}, from kernel_size {tuple(kernel_size)} and dilation "
+            f"{tuple(dilation)})"
+        )
+
+
+def _pooled_size(op, shape, kernel_size, stride, padding, dilation, ceil_mode):
+    """(H_out, W_out) by PyTorch's rule: as many windows as fit in the padded input, and with
+    ceil_mode one more over a leftover strip, unless that one would start in the bottom/right
+    padding. `padding` holds the (h, w) pads, one on each side."""
+    sizes = tuple(
+        _pooled_length(n, k, s, p, d, ceil_mode)
+        for n, k, s, p, d in zip(shape[-2:], kernel_size, stride, padding, dilation)
+    )
+    if min(sizes) < 1:
+        raise ValueError(
+            f"{op}: input of shape {tuple(shape)} is too small for kernel_size "
+            f"{tuple(kernel_size)}, stride {tuple(stride)}, padding {tuple(padding)} and "
+            f"dilation {tuple(dilation)}: the output would be {sizes[0]}x{sizes[1]}"
+        )
+    return sizes
+
+
+def _pooled_length(size, kernel, stride, pad, dilation, ceil_mode):
+    room = size + 2 * pad - (dilation * (kernel - 1) + 1)  # how far the window can slide
+    steps = -(-room // stride) if ceil_mode else room // stride
+    if ceil_mode and steps * stride >= size + pad:
+        steps -= 1
+    return steps + 1
+
+
+def _padding_for_windows(shape, output_size, kernel_size, stride, padding, dilation):
+    """((top, bottom), (left, right)): the (h, w) pads on every side, plus, where ceil_mode's
+    last window runs past the padded input, as many more bottom/right as it needs to fit."""
+    edges = []
+    for n, out, k, s, p, span in zip(
+        shape[-2:], output_size, kernel_size, stride, padding, _spans(kernel_size, dilation)
+    ):
+        past_the_edge = (out - 1) * s + span - (n + 2 * p)
+        edges.append((p, p + max(past_the_edge, 0)))
+    return tuple(edges)
+
+
+def _check_windows_see_the_input(op, shape, output_size, kernel_size, stride, padding, dilation):
+    """Raise if a window would hold only padding. The padding rule does not rule that out once
+    taps are dilated: those of a window starting in the top/left padding can step over the
+    whole input (where PyTorch returns −∞, and an index outside the image)."""
+    for axis, n, out, k, s, p, d in zip(
+        "HW", shape[-2:], output_size, kernel_size, stride, padding, dilation
+    ):
+        for start in range(-p, min(0, (out - 1) * s - p + 1), s):
+            first_inside = -(start // d)  # the first tap a with start + a·d >= 0
+            if first_inside >= k or start + first_inside * d >= n:
+                raise ValueError(
+                    f"{op}: with kernel_size {tuple(kernel_size)}, dilation {tuple(dilation)} "
+                    f"and padding {tuple(padding)}, a window starting at {start} along {axis} "
+                    f"of an input of shape {tuple(shape)} holds only padding"
+                )

@@ -61,8 +61,17 @@ def test_layer_reprs_read_like_pytorch():
     assert repr(nn.Conv2d(2, 4, (2, 3), stride=2, padding=(1, 0), dilation=2)) == (
         "Conv2d(2, 4, kernel_size=(2, 3), stride=(2, 2), padding=(1, 0), dilation=(2, 2))"
     )
-    assert repr(nn.MaxPool2d(2)) == "MaxPool2d(kernel_size=2, stride=2, padding=0)"
-    assert repr(nn.AvgPool2d(2, 1, 1)) == "AvgPool2d(kernel_size=2, stride=1, padding=1)"
+    assert repr(nn.MaxPool2d(2)) == (
+        "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)"
+    )
+    assert repr(nn.MaxPool2d(2, dilation=2, return_indices=True, ceil_mode=True)) == (
+        "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=2, ceil_mode=True)"
+    )
+    assert repr(nn.AvgPool2d(2, 1, 1, divisor_override=3)) == (
+        "AvgPool2d(kernel_size=2, stride=1, padding=1)"
+    )
+    assert repr(nn.AdaptiveAvgPool2d((None, 3))) == "AdaptiveAvgPool2d(output_size=(None, 3))"
+    assert repr(nn.AdaptiveMaxPool2d(3, True)) == "AdaptiveMaxPool2d(output_size=3)"
     assert repr(nn.Flatten()) == "Flatten(start_dim=1, end_dim=-1)"
 
 
@@ -84,20 +93,30 @@ def test_flatten_keeps_the_batch_dim_by_default():
 
 @st.composite
 def small_layers(draw):
-    """A layer and an input it accepts (kept tiny: gradcheck perturbs every element)."""
-    kind = draw(st.sampled_from(["conv", "max", "avg", "flatten"]))
+    """A layer and an input it accepts, a batch or one image (kept tiny: gradcheck perturbs
+    every element)."""
+    kind = draw(st.sampled_from(["conv", "max", "avg", "adaptive_avg", "adaptive_max", "flatten"]))
     kernel, stride = draw(st.integers(1, 3)), draw(st.integers(1, 2))
+    ceil_mode = draw(st.booleans())
     if kind == "conv":
         padding = draw(st.sampled_from([0, 1, "same"]))
         layer = nn.Conv2d(2, 2, kernel, stride=1 if padding == "same" else stride, padding=padding)
     elif kind == "max":
-        layer = nn.MaxPool2d(kernel, stride, padding=draw(st.integers(0, kernel // 2)))
+        dilation = draw(st.integers(1, 2)) if kernel < 3 else 1  # the window fits in 4x4
+        padding = draw(st.integers(0, dilation * (kernel - 1) // 2))
+        layer = nn.MaxPool2d(kernel, stride, padding, dilation, ceil_mode=ceil_mode)
     elif kind == "avg":
-        layer = nn.AvgPool2d(kernel, stride, kernel // 2, count_include_pad=draw(st.booleans()))
+        layer = nn.AvgPool2d(kernel, stride, kernel // 2, ceil_mode, draw(st.booleans()),
+                             draw(st.sampled_from([None, 2])))
+    elif kind.startswith("adaptive"):
+        output_size = draw(st.sampled_from([1, 3, (None, 3), (5, 2)]))
+        adaptive = nn.AdaptiveAvgPool2d if kind == "adaptive_avg" else nn.AdaptiveMaxPool2d
+        layer = adaptive(output_size)
     else:
         layer = nn.Flatten()
-    values = np.random.default_rng(draw(st.integers(0, 999))).permutation(2 * 2 * 4 * 4)
-    x = mg.tensor(values.reshape(2, 2, 4, 4) / 8.0, requires_grad=True)  # distinct: no max ties
+    shape = (2, 2, 4, 4) if kind == "flatten" or draw(st.booleans()) else (2, 4, 4)
+    values = np.random.default_rng(draw(st.integers(0, 999))).permutation(math.prod(shape))
+    x = mg.tensor(values.reshape(shape) / 8.0, requires_grad=True)  # distinct: no max ties
     return layer.double(), x
 
 
@@ -105,6 +124,20 @@ def small_layers(draw):
 def test_layer_input_gradients_match_finite_differences(layer_and_input):
     layer, x = layer_and_input
     assert mg.gradcheck(layer, x)
+
+
+def test_pooling_layers_take_pytorchs_positional_arguments():
+    x = mg.randn(1, 2, 5, 5)
+    # MaxPool2d(kernel_size, stride, padding, dilation, return_indices, ceil_mode)
+    out, indices = nn.MaxPool2d(2, 2, 1, 1, True, True)(x)
+    assert out.shape == indices.shape == (1, 2, 3, 3) and indices.dtype == np.int64
+    # AvgPool2d(kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+    summed = nn.AvgPool2d(2, 2, 0, True, True, 1)(x)
+    assert summed.shape == (1, 2, 3, 3)
+    np.testing.assert_allclose(summed[0, 0, 2, 2].item(), x[0, 0, 4, 4].item())
+    out, indices = nn.AdaptiveMaxPool2d((2, None), True)(x)
+    assert out.shape == indices.shape == (1, 2, 2, 5)
+    assert nn.AdaptiveAvgPool2d(1)(x[0]).shape == (2, 1, 1)
 
 
 # ---- errors -----------------------------------------------------------------------------

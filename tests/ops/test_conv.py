@@ -1,4 +1,5 @@
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -110,6 +111,15 @@ def test_conv2d_gradients_match_finite_differences(case):
     assert mg.gradcheck(case.conv, case.tensors())
 
 
+@given(conv_cases())
+def test_conv2d_of_one_image_is_its_batch_of_one_without_the_batch_dim(case):
+    x, *parameters = case.tensors()
+    image = mg.tensor(x.numpy()[0], requires_grad=True)
+    out = case.conv(image, *parameters)
+    np.testing.assert_allclose(out.numpy(), case.conv(x, *parameters).numpy()[0], rtol=1e-12)
+    assert mg.gradcheck(case.conv, [image, *parameters])
+
+
 def test_conv2d_one_image_per_chunk_gives_the_same_values_and_gradients(monkeypatch):
     case = ConvCase((3, 4, 6, 5), (6, 2, 3, 2), True, (2, 1), 1, (1, 2), 2, seed=7)
     results = []
@@ -162,10 +172,17 @@ def test_col2im_is_the_adjoint_of_im2col(kernel, stride, dilation, groups, seed)
 
 
 # ---- errors -----------------------------------------------------------------------------
-def test_conv2d_rejects_a_single_image_and_suggests_unsqueeze():
-    message = r"conv2d: expected a 4-D input .*\(3, 8, 8\).*unsqueeze\(0\)"
+@pytest.mark.parametrize("shape", [(8, 8), (1, 1, 3, 8, 8)])
+def test_conv2d_rejects_inputs_that_are_not_images(shape):
+    message = r"conv2d: expected a 3-D \(C, H, W\) or 4-D \(N, C, H, W\) input, got shape "
+    with pytest.raises(ValueError, match=message + re.escape(str(shape))):
+        F.conv2d(mg.randn(*shape), mg.randn(4, 3, 3, 3))
+
+
+def test_conv2d_names_the_channels_of_one_image():
+    message = r"conv2d: input of shape \(2, 8, 8\) has 2 channels.*\(4, 3, 3, 3\)"
     with pytest.raises(ValueError, match=message):
-        F.conv2d(mg.randn(3, 8, 8), mg.randn(4, 3, 3, 3))
+        F.conv2d(mg.randn(2, 8, 8), mg.randn(4, 3, 3, 3))
 
 
 def test_conv2d_rejects_input_channels_that_do_not_match_the_weight():

@@ -2,13 +2,13 @@
 they replace on the CPU: same outputs, same gradients."""
 
 import numpy as np
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from minigrad.ops import cpu_kernels
 from minigrad.ops.elementwise import normal_cdf_and_pdf
-from minigrad.ops.im2col import fold_windows_by_slices, output_size
-from minigrad.ops.pool import max_pool2d_windows, max_pool2d_windows_backward
+from minigrad.ops.im2col import crop_images, fold_windows_by_slices, output_size
+from minigrad.ops.pool import add_at_maxima, window_maxima, window_taps
 from minigrad.ops.lstm import gate_constants, cell_backward, cell_forward
 
 geometry = st.tuples(st.integers(1, 3), st.integers(1, 3))
@@ -16,35 +16,45 @@ geometry = st.tuples(st.integers(1, 3), st.integers(1, 3))
 
 @st.composite
 def padded_images(draw, kernels=geometry):
-    """(images, kernel, stride), the images at least one window big; small integer values
-    make ties common, so the first-maximum rule is exercised."""
+    """(images, kernel, stride, dilation, padding), the images at least one window big, with
+    an −∞ border where `padding` says, as max_pool2d pads; small integer values make ties
+    common, so the first-maximum rule is exercised."""
     kernel, stride = draw(kernels), draw(geometry)
-    height, width = (draw(st.integers(k, k + 5)) for k in kernel)
+    dilation = draw(st.tuples(st.integers(1, 2), st.integers(1, 2)))
+    padding = tuple(draw(st.tuples(st.integers(0, 1), st.integers(0, 1))) for _ in "hw")
+    height, width = (
+        draw(st.integers(max(d * (k - 1) + 1, sum(p) + 1), d * (k - 1) + 6))
+        for k, d, p in zip(kernel, dilation, padding)
+    )
     rng = np.random.default_rng(draw(st.integers(0, 2**16)))
     dtype = draw(st.sampled_from([np.float32, np.float64]))
     images = rng.integers(-3, 4, size=(2, 3, height, width)).astype(dtype)
-    if draw(st.booleans()):
-        images[:, :, 0, :] = -np.inf  # a padded border, as max_pool2d pads
-    return images, kernel, stride
+    (top, bottom), (left, right) = padding
+    images[:, :, :top], images[:, :, height - bottom :] = -np.inf, -np.inf
+    images[:, :, :, :left], images[:, :, :, width - right :] = -np.inf, -np.inf
+    return images, kernel, stride, dilation, padding
 
 
 # 2×2 windows have a loop of their own in the kernel
 @given(st.one_of(padded_images(), padded_images(kernels=st.just((2, 2)))), st.integers(0, 99))
 def test_max_pool_loops_match_the_numpy_reference(case, seed):
-    images, kernel, stride = case
-    y, winner = cpu_kernels.max_pool2d(images, kernel, stride)
-    expected_y, expected_winner = max_pool2d_windows(images, kernel, stride)
+    images, kernel, stride, dilation, padding = case
+    y, winner = cpu_kernels.max_pool2d(images, kernel, stride, dilation, padding)
+    assume(np.isfinite(y).all())  # every window holds a pixel of the image, as max_pool2d checks
+    rows, cols = (window_taps(*args) for args in zip(images.shape[2:], kernel, stride, dilation))
+    expected_y, expected_winner = window_maxima(images, rows, cols, padding)
     np.testing.assert_array_equal(y, expected_y)
+    np.testing.assert_array_equal(winner, expected_winner)
     g = np.random.default_rng(seed).standard_normal(y.shape).astype(images.dtype)
-    dx = cpu_kernels.max_pool2d_backward(g, winner, images.shape, kernel, stride)
-    expected_dx = max_pool2d_windows_backward(g, expected_winner, images.shape, kernel, stride)
+    image_shape = crop_images(images, padding).shape
+    dx = cpu_kernels.max_pool2d_backward(g, winner, image_shape)
     assert dx.dtype == images.dtype
-    np.testing.assert_allclose(dx, expected_dx, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(dx, add_at_maxima(g, winner, image_shape), rtol=1e-6, atol=1e-6)
 
 
 def test_max_pool_loops_let_nan_win_as_pytorch_does():
     images = np.array([[[[1.0, np.nan], [3.0, 2.0]]]], dtype=np.float32)
-    y, winner = cpu_kernels.max_pool2d(images, (2, 2), (2, 2))
+    y, winner = cpu_kernels.max_pool2d(images, (2, 2), (2, 2), (1, 1), ((0, 0), (0, 0)))
     assert np.isnan(y[0, 0, 0, 0]) and winner[0, 0, 0, 0] == 1
 
 
