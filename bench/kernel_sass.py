@@ -41,7 +41,8 @@ def main(argv=None):
     args = parse_args(argv)
     nvcc, cuobjdump = shutil.which("nvcc"), find_cuobjdump()
     if nvcc is None or cuobjdump is None:
-        sys.exit("bench/kernel_sass.py needs nvcc and cuobjdump (pip install nvidia-cuda-cuobjdump)")
+        sys.exit("bench/kernel_sass.py needs nvcc and cuobjdump (pip install "
+                 "nvidia-cuda-cuobjdump)")
     lines = [
         f"SASS of the CUDA C kernels for {args.arch}, head dim {args.head_dim} "
         "(`python -m bench.kernel_sass`); loop rows: static instruction counts",
