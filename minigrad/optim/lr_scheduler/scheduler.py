@@ -31,7 +31,9 @@ class LRScheduler:
 
     Creating a scheduler already applies epoch 0's learning rate (as PyTorch does), so
     `get_last_lr()` is right before the first `step()`. Creating it with `last_epoch=k` (to
-    resume) jumps to epoch k + 1 by the closed form.
+    resume) jumps to epoch k + 1 by the closed form; PyTorch 2.13 instead keeps the loaded
+    lrs (ExponentialLR, LinearLR, PolynomialLR, CosineAnnealingLR) or takes one recursive
+    step from them (StepLR, MultiStepLR, ConstantLR). `load_state_dict` resumes exactly.
     """
 
     def __init__(self, optimizer, last_epoch=-1):
