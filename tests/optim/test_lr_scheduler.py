@@ -6,11 +6,18 @@ import pytest
 import minigrad as mg
 from minigrad.optim import SGD
 from minigrad.optim.lr_scheduler import (
+    ChainedScheduler,
+    ConstantLR,
     CosineAnnealingLR,
+    CosineAnnealingWarmRestarts,
     ExponentialLR,
     LambdaLR,
     LinearLR,
+    MultiStepLR,
+    OneCycleLR,
+    PolynomialLR,
     ReduceLROnPlateau,
+    SequentialLR,
     StepLR,
 )
 
@@ -93,6 +100,48 @@ def test_scheduler_state_dict_resumes_the_schedule(tmp_path):
     np.testing.assert_allclose(lr_sequence(scheduler, 4)[1:], expected, rtol=1e-15)
 
 
+def warmup_then_cosine(optimizer):
+    warmup = LinearLR(optimizer, start_factor=0.1, total_iters=3)
+    return SequentialLR(optimizer, [warmup, CosineAnnealingLR(optimizer, T_max=6)], [3])
+
+
+def warmup_times_decay(optimizer):
+    return ChainedScheduler([ConstantLR(optimizer, factor=0.5, total_iters=2),
+                             MultiStepLR(optimizer, milestones=[3, 5])])
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda o: CosineAnnealingWarmRestarts(o, T_0=2, T_mult=2),
+        lambda o: OneCycleLR(o, max_lr=1.0, total_steps=20),
+        warmup_then_cosine,
+        warmup_times_decay,
+    ],
+    ids=["WarmRestarts", "OneCycleLR", "SequentialLR", "ChainedScheduler"],
+)
+def test_new_schedulers_resume_from_a_saved_state_dict(make, tmp_path):
+    optimizer = two_group_optimizer()
+    scheduler = make(optimizer)
+    lr_sequence(scheduler, 4)
+    mg.save({"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict()},
+            tmp_path / "ckpt.npz")
+    expected = lr_sequence(scheduler, 6)[1:]
+
+    checkpoint = mg.load(tmp_path / "ckpt.npz")
+    optimizer = two_group_optimizer()
+    scheduler = make(optimizer)
+    optimizer.load_state_dict(checkpoint["optimizer"])
+    scheduler.load_state_dict(checkpoint["scheduler"])
+    np.testing.assert_allclose(lr_sequence(scheduler, 6)[1:], expected, rtol=1e-15)
+
+
+def test_combined_state_dict_holds_each_schedulers_state():
+    state = warmup_then_cosine(two_group_optimizer()).state_dict()
+    assert [s["last_epoch"] for s in state["_schedulers"]] == [0, -1]
+    assert state["_milestones"] == [3] and "optimizer" not in state
+
+
 def test_lambda_lr_state_dict_leaves_out_the_functions():
     state = LambdaLR(two_group_optimizer(), lambda e: 1.0).state_dict()
     assert "lr_lambdas" not in state and state["last_epoch"] == 0
@@ -112,6 +161,24 @@ def test_resuming_without_initial_lr_is_a_clear_error():
         (lambda o: ReduceLROnPlateau(o, mode="up"), "mode"),
         (lambda o: ReduceLROnPlateau(o, threshold_mode="pct"), "threshold_mode"),
         (lambda o: ReduceLROnPlateau(o, min_lr=[0.0]), "expected 2 min_lrs"),
+        (lambda o: MultiStepLR(o, milestones=[5, 2]), "MultiStepLR: milestones"),
+        (lambda o: ConstantLR(o, factor=-0.5), "ConstantLR: factor"),
+        (lambda o: ConstantLR(o, factor=0.0), "ConstantLR: factor"),
+        (lambda o: PolynomialLR(o, total_iters=0), "PolynomialLR: total_iters"),
+        (lambda o: CosineAnnealingWarmRestarts(o, T_0=0), "CosineAnnealingWarmRestarts: T_0"),
+        (lambda o: CosineAnnealingWarmRestarts(o, T_0=2, T_mult=0), "WarmRestarts: T_mult"),
+        (lambda o: OneCycleLR(o, max_lr=1.0), "OneCycleLR: give total_steps"),
+        (lambda o: OneCycleLR(o, max_lr=1.0, total_steps=0), "OneCycleLR: total_steps"),
+        (lambda o: OneCycleLR(o, max_lr=1.0, epochs=2, steps_per_epoch=-1), "steps_per_epoch"),
+        (lambda o: OneCycleLR(o, max_lr=1.0, total_steps=9, pct_start=1.5), "pct_start"),
+        (lambda o: OneCycleLR(o, max_lr=1.0, total_steps=9, anneal_strategy="exp"), "anneal"),
+        (lambda o: OneCycleLR(o, max_lr=[1.0], total_steps=9), "OneCycleLR: expected 2"),
+        (lambda o: SequentialLR(o, [StepLR(o, 2), StepLR(o, 3)], [4, 6]), "SequentialLR: exp"),
+        (lambda o: SequentialLR(o, [StepLR(o, 2)] * 3, [4, 2]), "SequentialLR: milestones"),
+        (lambda o: SequentialLR(o, [], []), "SequentialLR: expected at least one"),
+        (lambda o: ChainedScheduler([StepLR(o, 2), StepLR(two_group_optimizer(), 2)]),
+         "ChainedScheduler: schedulers\\[1\\]"),
+        (lambda o: ChainedScheduler([ReduceLROnPlateau(o)]), "ChainedScheduler: .*metric"),
     ],
 )
 def test_bad_scheduler_options_are_refused(make, message):
@@ -152,3 +219,36 @@ def test_plateau_in_max_mode_with_absolute_threshold_and_floor():
 
 def test_plateau_skips_reductions_smaller_than_eps():
     assert plateau_lrs([1.0, 2.0, 2.0], patience=0, factor=0.5, eps=0.06) == [0.1, 0.1, 0.1]
+
+
+def test_one_cycle_refuses_to_step_past_total_steps():
+    scheduler = OneCycleLR(two_group_optimizer(), max_lr=1.0, total_steps=3)
+    for _ in range(3):
+        scheduler.step()
+    with pytest.raises(ValueError, match="OneCycleLR: tried to step 4 times, but total_steps is 3"):
+        scheduler.step()
+
+
+def test_one_cycle_without_momentum_to_cycle_is_a_clear_error():
+    param = mg.nn.Parameter(mg.zeros(2))
+    with pytest.raises(ValueError, match="OneCycleLR: cycle_momentum"):
+        OneCycleLR(mg.optim.Adagrad([param]), max_lr=1.0, total_steps=5)
+
+
+def test_combining_schedulers_needs_schedulers_of_one_optimizer():
+    with pytest.raises(TypeError, match="SequentialLR: schedulers\\[0\\] is a str"):
+        SequentialLR(two_group_optimizer(), ["warmup"], [])
+
+
+def test_warm_restarts_refuses_a_negative_epoch():
+    with pytest.raises(ValueError, match="CosineAnnealingWarmRestarts: epoch"):
+        CosineAnnealingWarmRestarts(two_group_optimizer(), T_0=2).step(-1)
+
+
+def test_chained_factors_multiply_where_a_closed_form_would_overwrite():
+    # PyTorch's documented example: 0.1·0.9^t for t < 2, then 0.9^t
+    optimizer = two_group_optimizer()
+    scheduler = ChainedScheduler([ConstantLR(optimizer, factor=0.1, total_iters=2),
+                                  ExponentialLR(optimizer, gamma=0.9)])
+    expected = [0.1 * (0.1 if t < 2 else 1.0) * 0.9**t for t in range(5)]
+    np.testing.assert_allclose(lr_sequence(scheduler, 4)[:, 0], expected, rtol=1e-12)

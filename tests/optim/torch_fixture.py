@@ -10,3 +10,4 @@ import minigrad as mg
 
 PATH = Path(__file__).resolve().parents[1] / "fixtures" / "torch_optim.npz"
 FIXTURE = mg.load(PATH)
+SCHEDULER_FIXTURE = mg.load(PATH.with_name("torch_sched.npz"))
