@@ -2,12 +2,19 @@
 
 from minigrad.nn import functional, init, utils  # noqa: F401
 from minigrad.nn.activation import (  # noqa: F401
+    ELU,
     GELU,
+    SELU,
+    Hardtanh,
     LeakyReLU,
     LogSoftmax,
+    Mish,
     ReLU,
     Sigmoid,
+    SiLU,
     Softmax,
+    Softplus,
+    Softsign,
     Tanh,
 )
 from minigrad.nn.attention import MultiheadAttention  # noqa: F401

@@ -1,12 +1,19 @@
 """`minigrad.nn.functional` (import as F): stateless functions that layers are built from."""
 
 from minigrad.nn.functional.activation import (  # noqa: F401
+    elu,
     gelu,
+    hardtanh,
     leaky_relu,
     log_softmax,
+    mish,
     relu,
+    selu,
     sigmoid,
+    silu,
     softmax,
+    softplus,
+    softsign,
     tanh,
 )
 from minigrad.nn.functional.dropout import dropout  # noqa: F401
