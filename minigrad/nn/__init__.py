@@ -25,7 +25,14 @@ from minigrad.nn.flatten import Flatten  # noqa: F401
 from minigrad.nn.linear import Identity, Linear  # noqa: F401
 from minigrad.nn.module import Module, Parameter  # noqa: F401
 from minigrad.nn.parameter_containers import ParameterDict, ParameterList  # noqa: F401
-from minigrad.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm  # noqa: F401
+from minigrad.nn.normalization import (  # noqa: F401
+    BatchNorm1d,
+    BatchNorm2d,
+    GroupNorm,
+    InstanceNorm2d,
+    LayerNorm,
+    RMSNorm,
+)
 from minigrad.nn.pooling import (  # noqa: F401
     AdaptiveAvgPool2d,
     AdaptiveMaxPool2d,

@@ -18,7 +18,13 @@ from minigrad.nn.functional.activation import (  # noqa: F401
 )
 from minigrad.nn.functional.dropout import dropout  # noqa: F401
 from minigrad.nn.functional.linear import linear  # noqa: F401
-from minigrad.nn.functional.normalization import batch_norm, layer_norm  # noqa: F401
+from minigrad.nn.functional.normalization import (  # noqa: F401
+    batch_norm,
+    group_norm,
+    instance_norm,
+    layer_norm,
+    rms_norm,
+)
 from minigrad.nn.functional.sparse import embedding  # noqa: F401
 from minigrad.ops.adaptive_pool import adaptive_avg_pool2d, adaptive_max_pool2d  # noqa: F401
 from minigrad.ops.attention import scaled_dot_product_attention  # noqa: F401
