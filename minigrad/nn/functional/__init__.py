@@ -16,7 +16,8 @@ from minigrad.nn.functional.activation import (  # noqa: F401
     softsign,
     tanh,
 )
-from minigrad.nn.functional.dropout import dropout  # noqa: F401
+from minigrad.nn.functional.conv import conv1d  # noqa: F401
+from minigrad.nn.functional.dropout import dropout, dropout2d  # noqa: F401
 from minigrad.nn.functional.linear import linear  # noqa: F401
 from minigrad.nn.functional.normalization import (  # noqa: F401
     batch_norm,
