@@ -40,6 +40,7 @@ from minigrad.nn.pooling import (  # noqa: F401
     MaxPool2d,
 )
 from minigrad.nn.rnn import GRU, LSTM, RNN  # noqa: F401
+from minigrad.nn.rnn_cell import GRUCell, LSTMCell, RNNCell  # noqa: F401
 from minigrad.nn.sparse import Embedding  # noqa: F401
 from minigrad.nn.transformer import (  # noqa: F401
     LearnedPositionalEmbedding,
