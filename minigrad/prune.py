@@ -57,8 +57,8 @@ def custom_from_mask(module, name, mask):
         del module._parameters[name]
         setattr(module, name + "_orig", param)
         module.register_buffer(name + "_mask", Tensor(combined, device=param.device))
-        hook_key = module.register_forward_pre_hook(lambda m, args: _apply_mask(m, name))
-        module.__dict__.setdefault("_prune_hooks", {})[name] = hook_key
+        handle = module.register_forward_pre_hook(lambda m, args: _apply_mask(m, name))
+        module.__dict__.setdefault("_prune_hooks", {})[name] = handle
     _apply_mask(module, name)
     return module
 
@@ -135,7 +135,7 @@ def remove(module, name):
         raise ValueError(f"prune.remove: {name!r} of {type(module).__name__} is not pruned")
     orig = getattr(module, name + "_orig")
     mask = getattr(module, name + "_mask")
-    module.remove_forward_pre_hook(module.__dict__["_prune_hooks"].pop(name))
+    module.__dict__["_prune_hooks"].pop(name).remove()
     del module._parameters[name + "_orig"]
     del module._buffers[name + "_mask"]
     module.__dict__.pop(name, None)

@@ -127,6 +127,20 @@ class LastStep(nn.Module):
         return self.head(out[:, -1])
 
 
+class CellLoop(nn.Module):
+    """A recurrent cell run by hand over the steps of a batch-first sequence, then a classifier."""
+
+    def __init__(self, cell):
+        super().__init__()
+        self.cell, self.head = cell, nn.Linear(cell.hidden_size, 3)
+
+    def forward(self, x):
+        state = None
+        for t in range(x.shape[1]):
+            state = self.cell(x[:, t], state)
+        return self.head(state[0] if isinstance(state, tuple) else state)
+
+
 MODELS = {
     "mlp": (lambda: nn.Sequential(nn.Linear(6, 8), nn.GELU(), nn.LayerNorm(8), nn.Linear(8, 3)),
             FEATURES),
@@ -149,6 +163,19 @@ MODELS = {
         lambda: LastStep(nn.RNN(3, 6, num_layers=2, nonlinearity="relu", batch_first=True)),
         SEQUENCES,
     ),
+    "mlp_rmsnorm_smooth_activations": (
+        lambda: nn.Sequential(nn.Linear(6, 8), nn.RMSNorm(8), nn.Mish(), nn.Linear(8, 8),
+                              nn.ELU(), nn.Softplus(), nn.Linear(8, 3)), FEATURES),
+    "conv1d_groupnorm": (
+        lambda: nn.Sequential(nn.Conv1d(5, 4, 3, padding="same"), nn.GroupNorm(2, 4), nn.SiLU(),
+                              nn.Flatten(), nn.Linear(12, 3)), SEQUENCES),
+    "cnn_instancenorm_dropout2d": (
+        lambda: nn.Sequential(nn.Conv2d(1, 4, 3, padding=1),
+                              nn.InstanceNorm2d(4, affine=True, track_running_stats=True),
+                              nn.Hardtanh(), nn.Dropout2d(0.25), nn.MaxPool2d(2), nn.Flatten(),
+                              nn.Linear(64, 3)), IMAGES),
+    "lstm_cell_loop": (lambda: CellLoop(nn.LSTMCell(3, 6)), SEQUENCES),
+    "gru_cell_loop": (lambda: CellLoop(nn.GRUCell(3, 6)), SEQUENCES),
     "encoder_post_norm": (lambda: TinyEncoder(norm_first=False), TOKENS),
     "encoder_pre_norm": (lambda: TinyEncoder(norm_first=True), TOKENS),
 }

@@ -2,22 +2,37 @@
 
 from minigrad.nn import functional, init, utils  # noqa: F401
 from minigrad.nn.activation import (  # noqa: F401
+    ELU,
     GELU,
+    SELU,
+    Hardtanh,
     LeakyReLU,
     LogSoftmax,
+    Mish,
     ReLU,
     Sigmoid,
+    SiLU,
     Softmax,
+    Softplus,
+    Softsign,
     Tanh,
 )
 from minigrad.nn.attention import MultiheadAttention  # noqa: F401
-from minigrad.nn.containers import ModuleList, Sequential  # noqa: F401
-from minigrad.nn.conv import Conv2d  # noqa: F401
-from minigrad.nn.dropout import Dropout  # noqa: F401
-from minigrad.nn.flatten import Flatten  # noqa: F401
+from minigrad.nn.containers import ModuleDict, ModuleList, Sequential  # noqa: F401
+from minigrad.nn.conv import Conv1d, Conv2d  # noqa: F401
+from minigrad.nn.dropout import Dropout, Dropout2d  # noqa: F401
+from minigrad.nn.flatten import Flatten, Unflatten  # noqa: F401
 from minigrad.nn.linear import Identity, Linear  # noqa: F401
 from minigrad.nn.module import Module, Parameter  # noqa: F401
-from minigrad.nn.normalization import BatchNorm1d, BatchNorm2d, LayerNorm  # noqa: F401
+from minigrad.nn.parameter_containers import ParameterDict, ParameterList  # noqa: F401
+from minigrad.nn.normalization import (  # noqa: F401
+    BatchNorm1d,
+    BatchNorm2d,
+    GroupNorm,
+    InstanceNorm2d,
+    LayerNorm,
+    RMSNorm,
+)
 from minigrad.nn.pooling import (  # noqa: F401
     AdaptiveAvgPool2d,
     AdaptiveMaxPool2d,
@@ -25,6 +40,7 @@ from minigrad.nn.pooling import (  # noqa: F401
     MaxPool2d,
 )
 from minigrad.nn.rnn import GRU, LSTM, RNN  # noqa: F401
+from minigrad.nn.rnn_cell import GRUCell, LSTMCell, RNNCell  # noqa: F401
 from minigrad.nn.sparse import Embedding  # noqa: F401
 from minigrad.nn.transformer import (  # noqa: F401
     LearnedPositionalEmbedding,

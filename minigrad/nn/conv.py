@@ -1,23 +1,32 @@
-"""`Conv2d`: a 2-D convolution layer with a learnable kernel bank (torch.nn.Conv2d)."""
+"""`Conv1d` and `Conv2d`: convolution layers with a learnable kernel bank (torch.nn's).
+
+They differ only in the number of spatial dims (sequences or images) and the function they
+call; `_ConvNd` holds the rest: the arguments, the parameters and their initialisation."""
 
 import math
 
 from minigrad import dtypes
+from minigrad.nn.functional.conv import conv1d
 from minigrad.nn.module import Module, Parameter
 from minigrad.ops.conv import check_groups, conv2d, conv_padding
-from minigrad.ops.window_args import pair
+from minigrad.ops.window_args import ntuple
 from minigrad.random import generator
 
 
-class Conv2d(Module):
-    """y = conv2d(x, weight, bias): out_channels kernels, each looking at in_channels/groups
+class _ConvNd(Module):
+    """y = conv(x, weight, bias): out_channels kernels, each looking at in_channels/groups
     input channels through a kernel_size window.
 
-    weight: (out_channels, in_channels/groups, kH, kW), bias: (out_channels,). Initialised as
-    in PyTorch: uniform in ±1/√fan_in with fan_in = in_channels/groups·kH·kW, for both
+    weight: (out_channels, in_channels/groups, *kernel_size), bias: (out_channels,).
+    kernel_size, stride, padding and dilation are tuples of one int per spatial dim, as in
+    PyTorch. Initialised as in PyTorch: uniform in ±1/√fan_in with fan_in =
+    in_channels/groups·prod(kernel_size), for both
     (PyTorch's kaiming_uniform_(a=√5) on the weight gives exactly this bound: gain √(2/(1+a²))
     = √(1/3), times √3 for a uniform's spread, over √fan_in).
     """
+
+    spatial_dims = None  # 1 for sequences, 2 for images
+    convolve = None  # the function of nn.functional that a subclass applies
 
     def __init__(
         self,
@@ -32,22 +41,26 @@ class Conv2d(Module):
         padding_mode="zeros",
     ):
         super().__init__()
-        check_groups("Conv2d", groups, in_channels, out_channels)
+        name, dims = type(self).__name__, self.spatial_dims
+        check_groups(name, groups, in_channels, out_channels)
         if padding_mode != "zeros":
             raise ValueError(
-                f"Conv2d: only padding_mode='zeros' is supported, got {padding_mode!r}"
+                f"{name}: only padding_mode='zeros' is supported, got {padding_mode!r}"
             )
         self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
-        self.kernel_size = pair("Conv2d", "kernel_size", kernel_size)
-        self.stride = pair("Conv2d", "stride", stride)
-        self.dilation = pair("Conv2d", "dilation", dilation)
-        conv_padding(padding, self.kernel_size, self.stride, self.dilation)  # reject it now
-        if not isinstance(padding, str):
-            padding = pair("Conv2d", "padding", padding, minimum=0)
+        self.kernel_size = ntuple(name, "kernel_size", kernel_size, dims)
+        self.stride = ntuple(name, "stride", stride, dims)
+        self.dilation = ntuple(name, "dilation", dilation, dims)
+        if isinstance(padding, str):  # reject a bad one now; as an image one pixel high
+            height = (1,) * (2 - dims)
+            conv_padding(padding, height + self.kernel_size, height + self.stride,
+                         height + self.dilation)
+        else:
+            padding = ntuple(name, "padding", padding, dims, minimum=0)
         self.padding = padding
         self.padding_mode = padding_mode
 
-        fan_in = in_channels // groups * self.kernel_size[0] * self.kernel_size[1]
+        fan_in = in_channels // groups * math.prod(self.kernel_size)
         bound = 1 / math.sqrt(fan_in)
         weight_shape = (out_channels, in_channels // groups, *self.kernel_size)
         self.weight = _uniform_parameter(weight_shape, bound)
@@ -57,7 +70,7 @@ class Conv2d(Module):
             self.register_parameter("bias", None)
 
     def forward(self, input):
-        return conv2d(
+        return self.convolve(
             input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
         )
 
@@ -66,15 +79,29 @@ class Conv2d(Module):
             f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
             f"stride={self.stride}"
         )
-        if self.padding != (0, 0):
+        if self.padding != (0,) * self.spatial_dims:
             text += f", padding={self.padding}"
-        if self.dilation != (1, 1):
+        if self.dilation != (1,) * self.spatial_dims:
             text += f", dilation={self.dilation}"
         if self.groups != 1:
             text += f", groups={self.groups}"
         if self.bias is None:
             text += ", bias=False"
         return text
+
+
+class Conv1d(_ConvNd):
+    """Over sequences: input (N, C_in, L) or (C_in, L), weight (C_out, C_in/groups, k)."""
+
+    spatial_dims = 1
+    convolve = staticmethod(conv1d)
+
+
+class Conv2d(_ConvNd):
+    """Over images: input (N, C_in, H, W) or (C_in, H, W), weight (C_out, C_in/groups, kH, kW)."""
+
+    spatial_dims = 2
+    convolve = staticmethod(conv2d)
 
 
 def _uniform_parameter(shape, bound):

@@ -19,6 +19,7 @@ import numpy as np
 
 from minigrad.backend import to_device
 from minigrad.conversion import ConversionShortcuts, parse_to_args
+from minigrad.nn.hooks import RemovableHandle
 from minigrad.tensor import Tensor
 
 
@@ -44,26 +45,39 @@ class Module(ConversionShortcuts):
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "training", True)
         object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
+        object.__setattr__(self, "_forward_hooks", OrderedDict())
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args, **kwargs):
-        for hook in self._forward_pre_hooks.values():
-            hook(self, args)
-        return self.forward(*args, **kwargs)
+        for hook in tuple(self._forward_pre_hooks.values()):
+            result = hook(self, args)
+            if result is not None:
+                args = result if isinstance(result, tuple) else (result,)
+        output = self.forward(*args, **kwargs)
+        for hook in tuple(self._forward_hooks.values()):
+            result = hook(self, args, output)
+            if result is not None:
+                output = result
+        return output
 
     def register_forward_pre_hook(self, hook):
-        """Call `hook(module, args)` before every forward (pruning re-applies its mask here).
+        """Call `hook(module, args)` before every forward, `args` the positional inputs as a
+        tuple. A hook that returns something replaces the inputs (a non-tuple is wrapped in
+        one), as in PyTorch; pruning re-applies its mask here. Returns a handle whose
+        `.remove()` takes the hook off again."""
+        handle = RemovableHandle(self._forward_pre_hooks)
+        self._forward_pre_hooks[handle.id] = hook
+        return handle
 
-        Returns a key; `remove_forward_pre_hook(key)` takes the hook off again.
-        """
-        key = max(self._forward_pre_hooks, default=-1) + 1
-        self._forward_pre_hooks[key] = hook
-        return key
-
-    def remove_forward_pre_hook(self, key):
-        del self._forward_pre_hooks[key]
+    def register_forward_hook(self, hook):
+        """Call `hook(module, args, output)` after every forward; a hook that returns something
+        replaces the output (to inspect activations, or to change them). Returns a handle
+        whose `.remove()` takes the hook off again."""
+        handle = RemovableHandle(self._forward_hooks)
+        self._forward_hooks[handle.id] = hook
+        return handle
 
     # ---- registration -------------------------------------------------------------------
     def __setattr__(self, name, value):
@@ -144,6 +158,19 @@ class Module(ConversionShortcuts):
 
     def modules(self):
         return (m for _, m in self.named_modules())
+
+    def get_submodule(self, target):
+        """The descendant at a dotted path ("encoder.layers.0.linear1"); "" is this module."""
+        module = self
+        for part in target.split(".") if target else ():
+            child = module._modules.get(part)
+            if child is None:
+                raise AttributeError(
+                    f"get_submodule({target!r}): {type(module).__name__} has no submodule "
+                    f"{part!r} (its children: {list(module._modules)})"
+                )
+            module = child
+        return module
 
     def named_children(self):
         return ((n, m) for n, m in self._modules.items() if m is not None)

@@ -1,8 +1,11 @@
-"""Normalisation layers: BatchNorm1d, BatchNorm2d (per channel, over the batch) and
-LayerNorm (per sample, over its last dims). The maths is in `nn.functional.normalization`.
+"""Normalisation layers: BatchNorm1d, BatchNorm2d (per channel, over the batch),
+InstanceNorm2d (per sample and channel), GroupNorm (per sample and group of channels),
+LayerNorm and RMSNorm (per sample, over its last dims). The maths is in
+`nn.functional.normalization`.
 
 State dict names are PyTorch's: `weight` (γ, ones) and `bias` (β, zeros) when affine, and for
-batch norm the buffers `running_mean` (zeros), `running_var` (ones) and `num_batches_tracked`.
+batch and instance norm the buffers `running_mean` (zeros), `running_var` (ones) and
+`num_batches_tracked` (instance norm only with track_running_stats=True).
 """
 
 from minigrad import dtypes
@@ -10,6 +13,7 @@ from minigrad.creation import empty, ones, tensor, zeros
 from minigrad.nn import functional as F
 from minigrad.nn import init
 from minigrad.nn.module import Module, Parameter
+from minigrad.ops.window_args import on_image_batch
 
 
 class _BatchNorm(Module):
@@ -67,13 +71,7 @@ class _BatchNorm(Module):
                 f"{self.input_layout} with C={self.num_features}, got shape "
                 f"{tuple(input.shape)}"
             )
-        average_factor = 0.0
-        if self.training and self.track_running_stats:
-            self.num_batches_tracked += 1
-            if self.momentum is None:
-                average_factor = 1.0 / self.num_batches_tracked.item()
-            else:
-                average_factor = self.momentum
+        average_factor = self._count_batch_and_average_factor()
         use_batch_stats = self.training or self.running_mean is None
         # in training without tracking, no running stats are passed, so none are updated
         tracks = not self.training or self.track_running_stats
@@ -87,6 +85,15 @@ class _BatchNorm(Module):
             average_factor,
             self.eps,
         )
+
+    def _count_batch_and_average_factor(self):
+        """The weight of this batch in the running averages (0 when none are updated)."""
+        if not (self.training and self.track_running_stats):
+            return 0.0
+        self.num_batches_tracked += 1
+        if self.momentum is None:
+            return 1.0 / self.num_batches_tracked.item()
+        return self.momentum
 
     def extra_repr(self):
         return (
@@ -107,6 +114,94 @@ class BatchNorm2d(_BatchNorm):
 
     input_dims = (4,)
     input_layout = "(N, C, H, W)"
+
+
+class InstanceNorm2d(_BatchNorm):
+    """Normalises each channel of each image (N, C, H, W) or (C, H, W) over its pixels.
+
+    The running statistics work as batch norm's (hence the shared base), but are off by
+    default, as are γ and β: affine=False, track_running_stats=False, as in PyTorch.
+    """
+
+    def __init__(
+        self, num_features, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False,
+        device=None, dtype=None,
+    ):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype)
+
+    def forward(self, input):
+        if input.ndim not in (3, 4) or input.shape[-3] != self.num_features:
+            raise ValueError(
+                f"InstanceNorm2d({self.num_features}): expected input (N, C, H, W) or "
+                f"(C, H, W) with C={self.num_features}, got shape {tuple(input.shape)}"
+            )
+        average_factor = self._count_batch_and_average_factor()
+        use_input_stats = self.training or not self.track_running_stats
+        return on_image_batch(input, lambda batch: F.instance_norm(
+            batch, self.running_mean, self.running_var, self.weight, self.bias,
+            use_input_stats, average_factor, self.eps,
+        ))
+
+
+class GroupNorm(Module):
+    """Normalises each sample (N, C, *) in num_groups groups of channels, then scales and
+    shifts each channel (weight ones, bias zeros, when affine). Independent of the batch, so
+    it behaves the same in training and evaluation and with a batch of one."""
+
+    def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None, dtype=None):
+        super().__init__()
+        if num_channels % num_groups:
+            raise ValueError(
+                f"GroupNorm: num_channels ({num_channels}) must be divisible by num_groups "
+                f"({num_groups})"
+            )
+        self.num_groups, self.num_channels, self.eps, self.affine = (
+            num_groups, num_channels, eps, affine
+        )
+        if affine:
+            self.weight = Parameter(ones(num_channels, device=device, dtype=dtype))
+            self.bias = Parameter(zeros(num_channels, device=device, dtype=dtype))
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+
+    def forward(self, input):
+        if input.ndim < 2 or input.shape[1] != self.num_channels:
+            raise ValueError(
+                f"GroupNorm({self.num_groups}, {self.num_channels}): expected input (N, C, *) "
+                f"with C={self.num_channels}, got shape {tuple(input.shape)}"
+            )
+        return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self):
+        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+
+
+class RMSNorm(Module):
+    """x / √(mean(x²) + ε) · weight over the last dims, `normalized_shape`: layer norm without
+    the centring and the bias (as in LLaMA). eps=None uses the machine epsilon of the input's
+    dtype."""
+
+    def __init__(self, normalized_shape, eps=None, elementwise_affine=True, device=None,
+                 dtype=None):
+        super().__init__()
+        if isinstance(normalized_shape, int):
+            normalized_shape = (normalized_shape,)
+        self.normalized_shape, self.eps = tuple(normalized_shape), eps
+        self.elementwise_affine = elementwise_affine
+        if elementwise_affine:
+            self.weight = Parameter(ones(self.normalized_shape, device=device, dtype=dtype))
+        else:
+            self.register_parameter("weight", None)
+
+    def forward(self, input):
+        return F.rms_norm(input, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self):
+        return (
+            f"{self.normalized_shape}, eps={self.eps}, "
+            f"elementwise_affine={self.elementwise_affine}"
+        )
 
 
 class LayerNorm(Module):

@@ -240,6 +240,22 @@ class Sigmoid(Function):
         return g * self.out * (1 - self.out)
 
 
+class Softplus(Function):
+    """ln(1 + e^a);  da = g * σ(a) = g * e^(a - out).
+
+    Fused for stability: composed, e^a overflows for a > 88 in float32 and ln(1 + e^a) is 0
+    for a < -17 where the answer is e^a. numpy's logaddexp(0, a) is exact at both ends.
+    """
+
+    def forward(self, a):
+        self.a = a
+        self.out = array_module(a).logaddexp(0, a)
+        return self.out
+
+    def backward(self, g):
+        return g * array_module(g).exp(self.a - self.out)
+
+
 class Relu(Function):
     """max(a, 0);  da = g where a > 0, else 0.
 
@@ -424,6 +440,10 @@ def sigmoid(a):
 
 def relu(a):
     return Relu.apply(a)
+
+
+def softplus(a):
+    return Softplus.apply(a)
 
 
 def abs(a):

@@ -16,9 +16,15 @@ from minigrad.checks import check_floating
 
 def pair(op, name, value, minimum=1):
     """An int or a pair of ints (each >= minimum) as a (height, width) tuple."""
-    values = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-    if len(values) != 2 or not all(_is_int(v) for v in values):
-        raise TypeError(f"{op}: {name} must be an int or a pair of ints, got {value!r}")
+    return ntuple(op, name, value, 2, minimum)
+
+
+def ntuple(op, name, value, n, minimum=1):
+    """An int or n ints (each >= minimum) as an n-tuple: one per spatial dim."""
+    values = tuple(value) if isinstance(value, (tuple, list)) else (value,) * n
+    if len(values) != n or not all(_is_int(v) for v in values):
+        what = "a pair of ints" if n == 2 else f"a tuple of {n} int(s)"
+        raise TypeError(f"{op}: {name} must be an int or {what}, got {value!r}")
     if any(v < minimum for v in values):
         raise ValueError(f"{op}: {name} must be at least {minimum}, got {value!r}")
     return tuple(int(v) for v in values)

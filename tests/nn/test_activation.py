@@ -16,6 +16,13 @@ LAYERS_AND_FUNCTIONS = [
     (nn.Sigmoid(), F.sigmoid),
     (nn.Softmax(dim=1), lambda x: F.softmax(x, dim=1)),
     (nn.LogSoftmax(dim=-1), lambda x: F.log_softmax(x, dim=-1)),
+    (nn.SiLU(), F.silu),
+    (nn.ELU(alpha=0.7), lambda x: F.elu(x, 0.7)),
+    (nn.SELU(), F.selu),
+    (nn.Softplus(beta=2.0, threshold=3.0), lambda x: F.softplus(x, 2.0, 3.0)),
+    (nn.Mish(), F.mish),
+    (nn.Hardtanh(-0.5, 2.0), lambda x: F.hardtanh(x, -0.5, 2.0)),
+    (nn.Softsign(), F.softsign),
 ]
 IDS = [repr(layer) for layer, _ in LAYERS_AND_FUNCTIONS]
 

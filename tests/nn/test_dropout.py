@@ -67,3 +67,26 @@ def test_dropout_rejects_probabilities_outside_0_1(p):
         nn.Dropout(p)
     with pytest.raises(ValueError, match="dropout: probability p must be between 0 and 1"):
         F.dropout(mg.ones(2), p)
+
+
+def test_dropout2d_zeroes_whole_channels_and_scales_the_rest():
+    layer = nn.Dropout2d(0.5)
+    out = layer(mg.ones(8, 16, 3, 3)).numpy()
+    per_channel = out.reshape(8, 16, 9)
+    assert np.all(per_channel.min(axis=2) == per_channel.max(axis=2))  # a channel is all or none
+    assert set(np.unique(out)) == {0.0, 2.0}
+    assert layer.eval()(mg.ones(2, 3, 2, 2)).numpy().min() == 1.0
+
+
+@given(seeds)
+def test_dropout2d_gradient_is_the_mask(seed):
+    x = random_tensor(seed, 2, 3, 2, 2)
+    mg.manual_seed(seed)
+    out = F.dropout2d(x, 0.4)
+    out.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), (out.numpy() / x.numpy()))
+
+
+def test_dropout2d_names_a_bad_input_shape():
+    with pytest.raises(ValueError, match=r"dropout2d: expected an input \(N, C, H, W\) or \(N, C, L\), got shape \(4, 5\)"):
+        nn.Dropout2d()(mg.ones(4, 5))

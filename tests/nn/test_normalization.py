@@ -200,3 +200,82 @@ def test_layer_norm_input_not_ending_in_normalized_shape_is_an_error():
     with pytest.raises(ValueError, match=r"layer_norm: input of shape \(2, 3, 5\) does not end in "
                                          r"normalized_shape \(3, 4\)"):
         nn.LayerNorm((3, 4))(mg.randn(2, 3, 5))
+
+
+# ---- group norm, instance norm, RMS norm ----------------------------------------------------
+def test_group_instance_and_rms_norm_have_pytorch_names_and_defaults():
+    assert list(nn.GroupNorm(2, 4).state_dict()) == ["weight", "bias"]
+    assert list(nn.RMSNorm(3).state_dict()) == ["weight"] and nn.RMSNorm(3).eps is None
+    assert list(nn.InstanceNorm2d(3).state_dict()) == []
+    tracked = nn.InstanceNorm2d(3, affine=True, track_running_stats=True)
+    assert list(tracked.state_dict()) == [
+        "weight", "bias", "running_mean", "running_var", "num_batches_tracked"
+    ]
+
+
+@given(st.sampled_from([(2, 4, 3), (3, 6, 2, 2), (1, 2, 5)]), st.sampled_from([1, 2]), seeds)
+def test_group_norm_gradients_match_finite_differences(shape, groups, seed):
+    layer = randomize_parameters(nn.GroupNorm(groups, shape[1]), seed)
+    assert gradcheck_module(layer, [random_tensor(seed, *shape)])
+
+
+def test_group_norm_normalises_each_group_of_each_sample():
+    x = mg.tensor(np.random.default_rng(0).standard_normal((2, 4, 3)) * 5 + 2)
+    out = F.group_norm(x, 2).numpy().reshape(2, 2, 6)
+    np.testing.assert_allclose(out.mean(axis=2), 0, atol=1e-12)
+    np.testing.assert_allclose(out.var(axis=2), 1, atol=1e-4)
+
+
+@given(st.sampled_from([((2, 3), (3,)), ((2, 3, 4), (3, 4)), ((5,), (5,))]), seeds)
+def test_rms_norm_gradients_match_finite_differences(shapes, seed):
+    input_shape, normalized_shape = shapes
+    layer = randomize_parameters(nn.RMSNorm(normalized_shape, eps=1e-6), seed)
+    assert gradcheck_module(layer, [random_tensor(seed, *input_shape)])
+
+
+def test_rms_norm_default_eps_is_the_dtypes_machine_epsilon():
+    x = mg.tensor(np.zeros((1, 2), dtype=np.float32))
+    x.data[0, 0] = 1e-4  # mean square 5e-9, below float32's eps (1.2e-7)
+    expected = 1e-4 / np.sqrt(5e-9 + np.finfo(np.float32).eps)
+    np.testing.assert_allclose(nn.RMSNorm(2)(x).numpy()[0, 0], expected, rtol=1e-5)
+    assert nn.RMSNorm(2)(x).dtype == np.float32
+
+
+@given(st.sampled_from([(2, 3, 2, 2), (3, 2, 3), (1, 2, 1, 3)]), seeds)
+def test_instance_norm_training_gradients_match_finite_differences(shape, seed):
+    layer = randomize_parameters(nn.InstanceNorm2d(shape[-3], affine=True), seed)
+    assert gradcheck_module(layer, [random_tensor(seed, *shape)])
+
+
+@given(seeds)
+def test_instance_norm_eval_with_running_stats_gradients_match_finite_differences(seed):
+    layer = nn.InstanceNorm2d(3, affine=True, track_running_stats=True)
+    randomize_parameters(layer, seed).eval()
+    layer.running_var.copy_(np.random.default_rng(seed).uniform(0.5, 2.0, 3))
+    assert gradcheck_module(layer, [random_tensor(seed, 2, 3, 2, 2)])
+
+
+def test_instance_norm_running_stats_average_the_instances():
+    layer = nn.InstanceNorm2d(2, momentum=0.5, track_running_stats=True)
+    values = np.random.default_rng(0).standard_normal((3, 2, 2, 2))
+    layer(mg.tensor(values))
+    instance_mean = values.mean(axis=(2, 3)).mean(axis=0)
+    instance_var = values.var(axis=(2, 3), ddof=1).mean(axis=0)
+    np.testing.assert_allclose(layer.running_mean.numpy(), 0.5 * instance_mean, rtol=1e-6)
+    np.testing.assert_allclose(layer.running_var.numpy(), 0.5 + 0.5 * instance_var, rtol=1e-6)
+    assert layer.num_batches_tracked.item() == 1
+
+
+@pytest.mark.parametrize("make, shape, message", [
+    (lambda: nn.GroupNorm(2, 4), (2, 3, 5), r"GroupNorm\(2, 4\): expected input \(N, C, \*\) with C=4, got shape \(2, 3, 5\)"),
+    (lambda: nn.InstanceNorm2d(3), (2, 3, 4), r"InstanceNorm2d\(3\): expected .* C=3, got shape \(2, 3, 4\)"),
+    (lambda: nn.RMSNorm(4), (2, 3), r"rms_norm: input of shape \(2, 3\) does not end in normalized_shape \(4,\)"),
+])
+def test_normalization_layers_name_themselves_and_the_shape_on_bad_input(make, shape, message):
+    with pytest.raises(ValueError, match=message):
+        make()(mg.randn(*shape))
+
+
+def test_group_norm_rejects_groups_that_do_not_divide_the_channels():
+    with pytest.raises(ValueError, match=r"GroupNorm: num_channels \(5\) must be divisible by num_groups \(2\)"):
+        nn.GroupNorm(2, 5)

@@ -1,17 +1,31 @@
 """`minigrad.nn.functional` (import as F): stateless functions that layers are built from."""
 
 from minigrad.nn.functional.activation import (  # noqa: F401
+    elu,
     gelu,
+    hardtanh,
     leaky_relu,
     log_softmax,
+    mish,
     relu,
+    selu,
     sigmoid,
+    silu,
     softmax,
+    softplus,
+    softsign,
     tanh,
 )
-from minigrad.nn.functional.dropout import dropout  # noqa: F401
+from minigrad.nn.functional.conv import conv1d  # noqa: F401
+from minigrad.nn.functional.dropout import dropout, dropout2d  # noqa: F401
 from minigrad.nn.functional.linear import linear  # noqa: F401
-from minigrad.nn.functional.normalization import batch_norm, layer_norm  # noqa: F401
+from minigrad.nn.functional.normalization import (  # noqa: F401
+    batch_norm,
+    group_norm,
+    instance_norm,
+    layer_norm,
+    rms_norm,
+)
 from minigrad.nn.functional.sparse import embedding  # noqa: F401
 from minigrad.ops.adaptive_pool import adaptive_avg_pool2d, adaptive_max_pool2d  # noqa: F401
 from minigrad.ops.attention import scaled_dot_product_attention  # noqa: F401
