@@ -67,6 +67,16 @@ from minigrad.ops.elementwise import (  # noqa: F401
     tanh,
     where,
 )
+from minigrad.ops.indexing import (  # noqa: F401
+    gather,
+    index_select,
+    masked_fill,
+    masked_select,
+    nonzero,
+    scatter,
+    scatter_add,
+    take_along_dim,
+)
 from minigrad.ops.matmul import matmul  # noqa: F401
 from minigrad.ops.movement import (  # noqa: F401
     cat,

@@ -509,6 +509,34 @@ class Tensor(ConversionShortcuts):
     def __getitem__(self, index):
         return ops.movement.getitem(self, index)
 
+    # ---- indexing with index tensors and masks (ops/indexing.py) -------------------------
+    def gather(self, dim, index):
+        return ops.indexing.gather(self, dim, index)
+
+    def scatter(self, dim, index, src):
+        return ops.indexing.scatter(self, dim, index, src)
+
+    def scatter_add(self, dim, index, src):
+        return ops.indexing.scatter_add(self, dim, index, src)
+
+    def index_select(self, dim, index):
+        return ops.indexing.index_select(self, dim, index)
+
+    def take_along_dim(self, indices, dim=None):
+        return ops.indexing.take_along_dim(self, indices, dim)
+
+    def masked_fill(self, mask, value):
+        return ops.indexing.masked_fill(self, mask, value)
+
+    def masked_select(self, mask):
+        return ops.indexing.masked_select(self, mask)
+
+    def where(self, condition, other):
+        return ops.elementwise.where(condition, self, other)
+
+    def nonzero(self, as_tuple=False):
+        return ops.indexing.nonzero(self, as_tuple)
+
     def __setitem__(self, index, value):
         from minigrad.autograd import is_grad_enabled
 

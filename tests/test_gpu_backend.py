@@ -58,6 +58,8 @@ X = rng.standard_normal((3, 4)).astype(np.float32)
 Y = rng.standard_normal((3, 4)).astype(np.float32)
 POSITIVE = np.abs(X) + 0.5
 
+INDEX = np.array([[0, 0, 3, 1], [2, 2, 2, 2], [1, 3, 0, 3]])  # repeats within rows
+
 UNARY = {
     "neg": lambda x: -x,
     "exp": lambda x: x.exp(),
@@ -94,6 +96,14 @@ UNARY = {
     "matmul_vector": lambda x: x @ mg.tensor(np.ones(4, dtype=np.float32), device=x.device),
     "where_numpy_condition": lambda x: mg.where(np.array([True, False, True, False]), x, 0.0),
     "float64": lambda x: x.double().exp().sum(),
+    "gather_repeated": lambda x: x.gather(1, mg.tensor(INDEX, device=x.device)),
+    "scatter_add_repeated": lambda x: x.scatter_add(1, mg.tensor(INDEX, device=x.device), x * 2),
+    "scatter": lambda x: x.scatter(1, mg.tensor(INDEX[:, :1], device=x.device), x * 2),
+    "index_select": lambda x: x.index_select(1, mg.tensor(INDEX[0])),
+    "take_along_dim": lambda x: x.take_along_dim(mg.tensor(INDEX[:1], device=x.device), 1),
+    "masked_fill": lambda x: x.masked_fill(x > 0, 0.5),
+    "masked_select": lambda x: x.masked_select(x[0] > 0),
+    "where_method": lambda x: x.where(x > 0, -x),
 }
 BINARY = {
     "add": lambda x, y: x + y,
@@ -106,6 +116,18 @@ BINARY = {
     "where": lambda x, y: mg.where(x > y, x, y),
     "batched_matmul": lambda x, y: x.reshape(3, 2, 2) @ y.reshape(3, 2, 2),
 }
+
+# ops whose results carry no gradient (indices, masks): compared as values only
+NO_GRAD = {
+    "nonzero": lambda x: (x > 0).nonzero(),
+    "nonzero_as_tuple": lambda x: mg.stack(mg.nonzero(x > 0, as_tuple=True)),
+}
+
+
+def values_on(device, fn, array):
+    out = fn(mg.tensor(array, device=device))
+    assert out.device == device
+    return out.numpy()
 
 
 def run_on(device, fn, *arrays):
@@ -133,6 +155,13 @@ def test_binary_op_matches_cpu_on_cuda(name):
     cpu_results = run_on("cpu", BINARY[name], X, Y)
     for cpu, cuda in zip(cpu_results, run_on("cuda", BINARY[name], X, Y)):
         np.testing.assert_allclose(cuda, cpu, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("name", NO_GRAD)
+def test_op_without_gradient_matches_cpu_on_cuda(name):
+    cpu, cuda = values_on("cpu", NO_GRAD[name], X), values_on("cuda", NO_GRAD[name], X)
+    np.testing.assert_array_equal(cuda, cpu)
 
 
 @pytest.mark.gpu
