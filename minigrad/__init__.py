@@ -17,6 +17,7 @@ from minigrad import amp, cuda, data, distill, metrics, nn, optim, prune, text  
 from minigrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
 from minigrad.creation import (  # noqa: F401
     arange,
+    as_tensor,
     empty,
     eye,
     from_numpy,
@@ -89,6 +90,16 @@ from minigrad.ops.movement import (  # noqa: F401
     transpose,
     unsqueeze,
 )
+from minigrad.ops.rearrange import (  # noqa: F401
+    broadcast_to,
+    movedim,
+    repeat,
+    roll,
+    t,
+    tril,
+    triu,
+    unflatten,
+)
 from minigrad.ops.reduce import (  # noqa: F401
     amax,
     amin,
@@ -103,6 +114,7 @@ from minigrad.ops.reduce import (  # noqa: F401
     var,
 )
 from minigrad.ops.softmax import log_softmax, softmax  # noqa: F401
+from minigrad.ops.split import chunk, narrow, split, unbind  # noqa: F401
 from minigrad.random import manual_seed  # noqa: F401
 from minigrad.serialization import load, save  # noqa: F401
 from minigrad.tensor import Tensor  # noqa: F401

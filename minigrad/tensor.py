@@ -506,6 +506,43 @@ class Tensor(ConversionShortcuts):
     def contiguous(self):
         return self
 
+    def broadcast_to(self, *shape):
+        return ops.rearrange.broadcast_to(self, shape)
+
+    def t(self):
+        return ops.rearrange.t(self)
+
+    def movedim(self, source, destination):
+        return ops.rearrange.movedim(self, source, destination)
+
+    def unflatten(self, dim, sizes):
+        return ops.rearrange.unflatten(self, dim, sizes)
+
+    def repeat(self, *repeats):
+        return ops.rearrange.repeat(self, *repeats)
+
+    def roll(self, shifts, dims=None):
+        return ops.rearrange.roll(self, shifts, dims)
+
+    def tril(self, diagonal=0):
+        return ops.rearrange.tril(self, diagonal)
+
+    def triu(self, diagonal=0):
+        return ops.rearrange.triu(self, diagonal)
+
+    # ---- pieces along a dim (ops/split.py) -----------------------------------------------
+    def narrow(self, dim, start, length):
+        return ops.split.narrow(self, dim, start, length)
+
+    def split(self, split_size_or_sections, dim=0):
+        return ops.split.split(self, split_size_or_sections, dim)
+
+    def chunk(self, chunks, dim=0):
+        return ops.split.chunk(self, chunks, dim)
+
+    def unbind(self, dim=0):
+        return ops.split.unbind(self, dim)
+
     def __getitem__(self, index):
         return ops.movement.getitem(self, index)
 

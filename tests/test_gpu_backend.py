@@ -104,6 +104,15 @@ UNARY = {
     "masked_fill": lambda x: x.masked_fill(x > 0, 0.5),
     "masked_select": lambda x: x.masked_select(x[0] > 0),
     "where_method": lambda x: x.where(x > 0, -x),
+    "split_sections": lambda x: mg.cat([p * (k + 1) for k, p in enumerate(x.split([1, 3], 1))], 1),
+    "chunk": lambda x: x.chunk(2)[1] * 2,
+    "unbind": lambda x: mg.stack(x.unbind(1)[::-1]),
+    "narrow": lambda x: x.narrow(1, 1, 2) * 2,
+    "repeat": lambda x: x.repeat(2, 1, 3),
+    "roll": lambda x: x.roll((1, -2), (0, 1)),
+    "tril": lambda x: x.tril(1),
+    "triu": lambda x: x.triu(-1),
+    "movedim": lambda x: x.unflatten(1, (2, 2)).movedim(0, -1) * 2,
 }
 BINARY = {
     "add": lambda x, y: x + y,

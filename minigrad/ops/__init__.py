@@ -6,6 +6,8 @@ from minigrad.ops import (  # noqa: F401
     indexing,
     matmul,
     movement,
+    rearrange,
     reduce,
     softmax,
+    split,
 )
