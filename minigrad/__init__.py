@@ -78,7 +78,8 @@ from minigrad.ops.indexing import (  # noqa: F401
     scatter_add,
     take_along_dim,
 )
-from minigrad.ops.matmul import matmul  # noqa: F401
+from minigrad.ops.einsum import einsum  # noqa: F401
+from minigrad.ops.matmul import bmm, dot, matmul, mm, outer  # noqa: F401
 from minigrad.ops.movement import (  # noqa: F401
     cat,
     flatten,

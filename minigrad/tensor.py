@@ -392,6 +392,18 @@ class Tensor(ConversionShortcuts):
     def matmul(self, other):
         return self @ other
 
+    def mm(self, other):
+        return ops.matmul.mm(self, other)
+
+    def bmm(self, other):
+        return ops.matmul.bmm(self, other)
+
+    def dot(self, other):
+        return ops.matmul.dot(self, other)
+
+    def outer(self, other):
+        return ops.matmul.outer(self, other)
+
     # ---- comparisons: bool tensors, no gradient ------------------------------------------
     def __eq__(self, other):
         return ops.elementwise.compare("eq", self, other)

@@ -124,6 +124,12 @@ BINARY = {
     "minimum": lambda x, y: mg.minimum(x, y),
     "where": lambda x, y: mg.where(x > y, x, y),
     "batched_matmul": lambda x, y: x.reshape(3, 2, 2) @ y.reshape(3, 2, 2),
+    "mm": lambda x, y: x.mm(y.T),
+    "bmm": lambda x, y: x.reshape(3, 2, 2).bmm(y.reshape(3, 2, 2)),
+    "dot": lambda x, y: x[0].dot(y[1]),
+    "outer": lambda x, y: mg.outer(x[0], y[1]),
+    "einsum": lambda x, y: mg.einsum("bij,bkj->bik", x.reshape(3, 2, 2), y.reshape(3, 2, 2)),
+    "einsum_ellipsis_three": lambda x, y: mg.einsum("...i,ij,jk", x, y.T, y),
 }
 
 # ops whose results carry no gradient (indices, masks): compared as values only

@@ -2,6 +2,7 @@
 side by side; composite ops (var, stack, ...) are built from these and need no backward."""
 
 from minigrad.ops import (  # noqa: F401
+    einsum,
     elementwise,
     indexing,
     matmul,
