@@ -102,19 +102,25 @@ from minigrad.ops.rearrange import (  # noqa: F401
     unflatten,
 )
 from minigrad.ops.reduce import (  # noqa: F401
+    all,
     amax,
     amin,
+    any,
     argmax,
     argmin,
     logsumexp,
     max,
     mean,
     min,
+    norm,
+    prod,
     std,
     sum,
     var,
 )
+from minigrad.ops.scan import cumprod, cumsum  # noqa: F401
 from minigrad.ops.softmax import log_softmax, softmax  # noqa: F401
+from minigrad.ops.sorting import argsort, sort, topk  # noqa: F401
 from minigrad.ops.split import chunk, narrow, split, unbind  # noqa: F401
 from minigrad.random import manual_seed  # noqa: F401
 from minigrad.serialization import load, save  # noqa: F401

@@ -468,6 +468,34 @@ class Tensor(ConversionShortcuts):
     def logsumexp(self, dim, keepdim=False):
         return ops.reduce.logsumexp(self, dim, keepdim)
 
+    def prod(self, dim=None, keepdim=False):
+        return ops.reduce.prod(self, dim, keepdim)
+
+    def norm(self, p="fro", dim=None, keepdim=False):
+        return ops.reduce.norm(self, p, dim, keepdim)
+
+    def any(self, dim=None, keepdim=False):
+        return ops.reduce.any(self, dim, keepdim)
+
+    def all(self, dim=None, keepdim=False):
+        return ops.reduce.all(self, dim, keepdim)
+
+    # ---- running sums and products, order (ops/scan.py, ops/sorting.py) ------------------
+    def cumsum(self, dim):
+        return ops.scan.cumsum(self, dim)
+
+    def cumprod(self, dim):
+        return ops.scan.cumprod(self, dim)
+
+    def sort(self, dim=-1, descending=False, stable=False):
+        return ops.sorting.sort(self, dim, descending, stable)
+
+    def argsort(self, dim=-1, descending=False, stable=False):
+        return ops.sorting.argsort(self, dim, descending, stable)
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):
+        return ops.sorting.topk(self, k, dim, largest, sorted)
+
     def softmax(self, dim):
         return ops.softmax.softmax(self, dim)
 

@@ -113,6 +113,13 @@ UNARY = {
     "tril": lambda x: x.tril(1),
     "triu": lambda x: x.triu(-1),
     "movedim": lambda x: x.unflatten(1, (2, 2)).movedim(0, -1) * 2,
+    "sort_descending": lambda x: x.sort(1, descending=True).values,
+    "topk": lambda x: x.topk(2, dim=0).values,
+    "cumsum": lambda x: x.cumsum(1),
+    "cumprod_with_zeros": lambda x: (x * (x > -0.5)).cumprod(1),
+    "prod": lambda x: x.prod(0),
+    "norm": lambda x: x.norm(dim=1),
+    "norm_inf": lambda x: x.norm(float("inf"), dim=0),
 }
 BINARY = {
     "add": lambda x, y: x + y,
@@ -136,6 +143,10 @@ BINARY = {
 NO_GRAD = {
     "nonzero": lambda x: (x > 0).nonzero(),
     "nonzero_as_tuple": lambda x: mg.stack(mg.nonzero(x > 0, as_tuple=True)),
+    "argsort": lambda x: x.argsort(0, descending=True),
+    "topk_indices": lambda x: x.topk(3, largest=False).indices,
+    "any": lambda x: (x > 1).any(1),
+    "all": lambda x: (x > -2).all(),
 }
 
 

@@ -9,6 +9,8 @@ from minigrad.ops import (  # noqa: F401
     movement,
     rearrange,
     reduce,
+    scan,
     softmax,
+    sorting,
     split,
 )
