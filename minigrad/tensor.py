@@ -273,6 +273,23 @@ class Tensor(ConversionShortcuts):
     def type(self, dtype):
         return self.to(dtype)
 
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        """Zeros with this tensor's dtype and device unless told otherwise."""
+        return self._new(0, size, dtype, device, requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        return self._new(1, size, dtype, device, requires_grad)
+
+    def _new(self, value, size, dtype, device, requires_grad):
+        from minigrad.creation import full
+
+        size = size[0] if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
+        dtype, device = dtype or self.dtype, device or self.device
+        return full(size, value, dtype=dtype, device=device, requires_grad=requires_grad)
+
     # ---- arithmetic (ops/elementwise.py) -------------------------------------------------
     def __add__(self, other):
         return ops.elementwise.add(self, other)
@@ -377,6 +394,48 @@ class Tensor(ConversionShortcuts):
 
     def abs(self):
         return ops.elementwise.abs(self)
+
+    def sin(self):
+        return ops.elementwise.sin(self)
+
+    def cos(self):
+        return ops.elementwise.cos(self)
+
+    def rsqrt(self):
+        return ops.elementwise.rsqrt(self)
+
+    def pow(self, exponent):
+        return self**exponent
+
+    def sign(self):
+        return ops.elementwise.sign(self)
+
+    def floor(self):
+        return ops.elementwise.floor(self)
+
+    def ceil(self):
+        return ops.elementwise.ceil(self)
+
+    def round(self, decimals=0):
+        return ops.elementwise.round(self, decimals)
+
+    def lerp(self, end, weight):
+        return ops.elementwise.lerp(self, end, weight)
+
+    def isnan(self):
+        return ops.elementwise.isnan(self)
+
+    def isfinite(self):
+        return ops.elementwise.isfinite(self)
+
+    def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+        return ops.elementwise.nan_to_num(self, nan, posinf, neginf)
+
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return ops.elementwise.isclose(self, other, rtol, atol, equal_nan)
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return ops.elementwise.allclose(self, other, rtol, atol, equal_nan)
 
     def clamp(self, min=None, max=None):
         return ops.elementwise.clamp(self, min, max)

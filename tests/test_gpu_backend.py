@@ -120,6 +120,12 @@ UNARY = {
     "prod": lambda x: x.prod(0),
     "norm": lambda x: x.norm(dim=1),
     "norm_inf": lambda x: x.norm(float("inf"), dim=0),
+    "sin": lambda x: x.sin(),
+    "cos": lambda x: mg.cos(x),
+    "rsqrt": lambda x: (x * x + 1).rsqrt(),
+    "round_sign_floor_ceil": lambda x: x.round() + x.sign() + x.floor() + x.ceil() + x,
+    "nan_to_num": lambda x: x.where(x > 0, float("nan")).nan_to_num(nan=0.5),
+    "new_ones": lambda x: x * x.new_ones(4),
 }
 BINARY = {
     "add": lambda x, y: x + y,
@@ -130,6 +136,7 @@ BINARY = {
     "maximum": lambda x, y: mg.maximum(x, y),
     "minimum": lambda x, y: mg.minimum(x, y),
     "where": lambda x, y: mg.where(x > y, x, y),
+    "lerp": lambda x, y: x.lerp(y, y.sigmoid()),
     "batched_matmul": lambda x, y: x.reshape(3, 2, 2) @ y.reshape(3, 2, 2),
     "mm": lambda x, y: x.mm(y.T),
     "bmm": lambda x, y: x.reshape(3, 2, 2).bmm(y.reshape(3, 2, 2)),
@@ -147,6 +154,10 @@ NO_GRAD = {
     "topk_indices": lambda x: x.topk(3, largest=False).indices,
     "any": lambda x: (x > 1).any(1),
     "all": lambda x: (x > -2).all(),
+    "isnan_isfinite": lambda x: (
+        x.where(x > 0, float("nan")).isnan() | ~x.where(x > 1, float("inf")).isfinite()
+    ),
+    "isclose": lambda x: x.isclose(x + 1e-6),
 }
 
 
