@@ -69,7 +69,7 @@ A, B = mg.ones(2, 3), mg.ones(3, 4)
         (lambda: mg.einsum("ij,jk->ik", A), ValueError, "einsum: .* has 2 operand terms but 1"),
         (lambda: mg.einsum("ij->", B.reshape(12)), ValueError, "einsum: term 'ij' names 2 dims"),
         (lambda: mg.einsum("ii->i", mg.ones(3, 3)), ValueError, "einsum: term 'ii' repeats"),
-        (lambda: mg.einsum("iJ->i", A), ValueError, "einsum: term 'iJ' of .* may hold only lowercase"),
+        (lambda: mg.einsum("iJ->i", A), ValueError, "einsum: term 'iJ' of .* may hold only"),
         (lambda: mg.einsum("ij,jk->ik", A, A), ValueError, "einsum: dim 'j' .* has size 3"),
         (lambda: mg.einsum("ij->k", A), ValueError, "einsum: output 'k' must name"),
         (lambda: mg.einsum("ij->ii", A), ValueError, "einsum: output 'ii' must name"),

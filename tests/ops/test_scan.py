@@ -12,7 +12,7 @@ from hypothesis.extra import numpy as hnp
 
 import minigrad as mg
 from tests.gradients import check_gradients
-from tests.strategies import MAX_SIDE, floats, shapes, shapes_and_dim, shapes_and_dims
+from tests.strategies import floats, shapes_and_dim, shapes_and_dims
 
 
 def with_zeros(shape):
