@@ -17,6 +17,7 @@ from minigrad import amp, cuda, data, distill, metrics, nn, optim, prune, text  
 from minigrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
 from minigrad.creation import (  # noqa: F401
     arange,
+    as_tensor,
     empty,
     eye,
     from_numpy,
@@ -51,23 +52,47 @@ from minigrad.gradcheck import GradcheckError, gradcheck  # noqa: F401
 from minigrad.ops.elementwise import (  # noqa: F401
     abs,
     add,
+    allclose,
+    ceil,
     clamp,
+    cos,
     div,
     exp,
+    floor,
+    isclose,
+    isfinite,
+    isnan,
+    lerp,
     log,
     maximum,
     minimum,
     mul,
+    nan_to_num,
     neg,
     pow,
     relu,
+    round,
+    rsqrt,
     sigmoid,
+    sign,
+    sin,
     sqrt,
     sub,
     tanh,
     where,
 )
-from minigrad.ops.matmul import matmul  # noqa: F401
+from minigrad.ops.indexing import (  # noqa: F401
+    gather,
+    index_select,
+    masked_fill,
+    masked_select,
+    nonzero,
+    scatter,
+    scatter_add,
+    take_along_dim,
+)
+from minigrad.ops.einsum import einsum  # noqa: F401
+from minigrad.ops.matmul import bmm, dot, matmul, mm, outer  # noqa: F401
 from minigrad.ops.movement import (  # noqa: F401
     cat,
     flatten,
@@ -79,20 +104,37 @@ from minigrad.ops.movement import (  # noqa: F401
     transpose,
     unsqueeze,
 )
+from minigrad.ops.rearrange import (  # noqa: F401
+    broadcast_to,
+    movedim,
+    repeat,
+    roll,
+    t,
+    tril,
+    triu,
+    unflatten,
+)
 from minigrad.ops.reduce import (  # noqa: F401
+    all,
     amax,
     amin,
+    any,
     argmax,
     argmin,
     logsumexp,
     max,
     mean,
     min,
+    norm,
+    prod,
     std,
     sum,
     var,
 )
+from minigrad.ops.scan import cumprod, cumsum  # noqa: F401
 from minigrad.ops.softmax import log_softmax, softmax  # noqa: F401
+from minigrad.ops.sorting import argsort, sort, topk  # noqa: F401
+from minigrad.ops.split import chunk, narrow, split, unbind  # noqa: F401
 from minigrad.random import manual_seed  # noqa: F401
 from minigrad.serialization import load, save  # noqa: F401
 from minigrad.tensor import Tensor  # noqa: F401

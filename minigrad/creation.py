@@ -35,6 +35,19 @@ def tensor(data, dtype=None, requires_grad=False, device=None):
     return Tensor(data, dtype=dtype, requires_grad=requires_grad, device=device)
 
 
+def as_tensor(data, dtype=None, device=None):
+    """torch.as_tensor: `data` itself when it already is a tensor of that dtype and device
+    (else a converted one, gradients flowing back through the conversion), a numpy array's
+    memory shared when neither dtype nor device changes, and a new tensor otherwise."""
+    dtype = dtypes.as_dtype(dtype)
+    if isinstance(data, Tensor):
+        return data.to(dtype=dtype, device=normalize_device(device) if device else None)
+    same_dtype = dtype is None or dtype == getattr(data, "dtype", None)
+    if isinstance(data, np.ndarray) and same_dtype and normalize_device(device) == "cpu":
+        return from_numpy(data)
+    return Tensor(data, dtype=dtype, device=device)
+
+
 def from_numpy(array):
     """A CPU tensor sharing memory with a numpy array (no copy, dtype kept)."""
     return Tensor._make(np.asarray(array))

@@ -273,6 +273,23 @@ class Tensor(ConversionShortcuts):
     def type(self, dtype):
         return self.to(dtype)
 
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        """Zeros with this tensor's dtype and device unless told otherwise."""
+        return self._new(0, size, dtype, device, requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        return self._new(1, size, dtype, device, requires_grad)
+
+    def _new(self, value, size, dtype, device, requires_grad):
+        from minigrad.creation import full
+
+        size = size[0] if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
+        dtype, device = dtype or self.dtype, device or self.device
+        return full(size, value, dtype=dtype, device=device, requires_grad=requires_grad)
+
     # ---- arithmetic (ops/elementwise.py) -------------------------------------------------
     def __add__(self, other):
         return ops.elementwise.add(self, other)
@@ -378,6 +395,48 @@ class Tensor(ConversionShortcuts):
     def abs(self):
         return ops.elementwise.abs(self)
 
+    def sin(self):
+        return ops.elementwise.sin(self)
+
+    def cos(self):
+        return ops.elementwise.cos(self)
+
+    def rsqrt(self):
+        return ops.elementwise.rsqrt(self)
+
+    def pow(self, exponent):
+        return self**exponent
+
+    def sign(self):
+        return ops.elementwise.sign(self)
+
+    def floor(self):
+        return ops.elementwise.floor(self)
+
+    def ceil(self):
+        return ops.elementwise.ceil(self)
+
+    def round(self, decimals=0):
+        return ops.elementwise.round(self, decimals)
+
+    def lerp(self, end, weight):
+        return ops.elementwise.lerp(self, end, weight)
+
+    def isnan(self):
+        return ops.elementwise.isnan(self)
+
+    def isfinite(self):
+        return ops.elementwise.isfinite(self)
+
+    def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+        return ops.elementwise.nan_to_num(self, nan, posinf, neginf)
+
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return ops.elementwise.isclose(self, other, rtol, atol, equal_nan)
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return ops.elementwise.allclose(self, other, rtol, atol, equal_nan)
+
     def clamp(self, min=None, max=None):
         return ops.elementwise.clamp(self, min, max)
 
@@ -391,6 +450,18 @@ class Tensor(ConversionShortcuts):
 
     def matmul(self, other):
         return self @ other
+
+    def mm(self, other):
+        return ops.matmul.mm(self, other)
+
+    def bmm(self, other):
+        return ops.matmul.bmm(self, other)
+
+    def dot(self, other):
+        return ops.matmul.dot(self, other)
+
+    def outer(self, other):
+        return ops.matmul.outer(self, other)
 
     # ---- comparisons: bool tensors, no gradient ------------------------------------------
     def __eq__(self, other):
@@ -456,6 +527,34 @@ class Tensor(ConversionShortcuts):
     def logsumexp(self, dim, keepdim=False):
         return ops.reduce.logsumexp(self, dim, keepdim)
 
+    def prod(self, dim=None, keepdim=False):
+        return ops.reduce.prod(self, dim, keepdim)
+
+    def norm(self, p="fro", dim=None, keepdim=False):
+        return ops.reduce.norm(self, p, dim, keepdim)
+
+    def any(self, dim=None, keepdim=False):
+        return ops.reduce.any(self, dim, keepdim)
+
+    def all(self, dim=None, keepdim=False):
+        return ops.reduce.all(self, dim, keepdim)
+
+    # ---- running sums and products, order (ops/scan.py, ops/sorting.py) ------------------
+    def cumsum(self, dim):
+        return ops.scan.cumsum(self, dim)
+
+    def cumprod(self, dim):
+        return ops.scan.cumprod(self, dim)
+
+    def sort(self, dim=-1, descending=False, stable=False):
+        return ops.sorting.sort(self, dim, descending, stable)
+
+    def argsort(self, dim=-1, descending=False, stable=False):
+        return ops.sorting.argsort(self, dim, descending, stable)
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):
+        return ops.sorting.topk(self, k, dim, largest, sorted)
+
     def softmax(self, dim):
         return ops.softmax.softmax(self, dim)
 
@@ -506,8 +605,73 @@ class Tensor(ConversionShortcuts):
     def contiguous(self):
         return self
 
+    def broadcast_to(self, *shape):
+        return ops.rearrange.broadcast_to(self, shape)
+
+    def t(self):
+        return ops.rearrange.t(self)
+
+    def movedim(self, source, destination):
+        return ops.rearrange.movedim(self, source, destination)
+
+    def unflatten(self, dim, sizes):
+        return ops.rearrange.unflatten(self, dim, sizes)
+
+    def repeat(self, *repeats):
+        return ops.rearrange.repeat(self, *repeats)
+
+    def roll(self, shifts, dims=None):
+        return ops.rearrange.roll(self, shifts, dims)
+
+    def tril(self, diagonal=0):
+        return ops.rearrange.tril(self, diagonal)
+
+    def triu(self, diagonal=0):
+        return ops.rearrange.triu(self, diagonal)
+
+    # ---- pieces along a dim (ops/split.py) -----------------------------------------------
+    def narrow(self, dim, start, length):
+        return ops.split.narrow(self, dim, start, length)
+
+    def split(self, split_size_or_sections, dim=0):
+        return ops.split.split(self, split_size_or_sections, dim)
+
+    def chunk(self, chunks, dim=0):
+        return ops.split.chunk(self, chunks, dim)
+
+    def unbind(self, dim=0):
+        return ops.split.unbind(self, dim)
+
     def __getitem__(self, index):
         return ops.movement.getitem(self, index)
+
+    # ---- indexing with index tensors and masks (ops/indexing.py) -------------------------
+    def gather(self, dim, index):
+        return ops.indexing.gather(self, dim, index)
+
+    def scatter(self, dim, index, src):
+        return ops.indexing.scatter(self, dim, index, src)
+
+    def scatter_add(self, dim, index, src):
+        return ops.indexing.scatter_add(self, dim, index, src)
+
+    def index_select(self, dim, index):
+        return ops.indexing.index_select(self, dim, index)
+
+    def take_along_dim(self, indices, dim=None):
+        return ops.indexing.take_along_dim(self, indices, dim)
+
+    def masked_fill(self, mask, value):
+        return ops.indexing.masked_fill(self, mask, value)
+
+    def masked_select(self, mask):
+        return ops.indexing.masked_select(self, mask)
+
+    def where(self, condition, other):
+        return ops.elementwise.where(condition, self, other)
+
+    def nonzero(self, as_tuple=False):
+        return ops.indexing.nonzero(self, as_tuple)
 
     def __setitem__(self, index, value):
         from minigrad.autograd import is_grad_enabled

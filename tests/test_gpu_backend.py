@@ -58,6 +58,8 @@ X = rng.standard_normal((3, 4)).astype(np.float32)
 Y = rng.standard_normal((3, 4)).astype(np.float32)
 POSITIVE = np.abs(X) + 0.5
 
+INDEX = np.array([[0, 0, 3, 1], [2, 2, 2, 2], [1, 3, 0, 3]])  # repeats within rows
+
 UNARY = {
     "neg": lambda x: -x,
     "exp": lambda x: x.exp(),
@@ -94,6 +96,36 @@ UNARY = {
     "matmul_vector": lambda x: x @ mg.tensor(np.ones(4, dtype=np.float32), device=x.device),
     "where_numpy_condition": lambda x: mg.where(np.array([True, False, True, False]), x, 0.0),
     "float64": lambda x: x.double().exp().sum(),
+    "gather_repeated": lambda x: x.gather(1, mg.tensor(INDEX, device=x.device)),
+    "scatter_add_repeated": lambda x: x.scatter_add(1, mg.tensor(INDEX, device=x.device), x * 2),
+    "scatter": lambda x: x.scatter(1, mg.tensor(INDEX[:, :1], device=x.device), x * 2),
+    "index_select": lambda x: x.index_select(1, mg.tensor(INDEX[0])),
+    "take_along_dim": lambda x: x.take_along_dim(mg.tensor(INDEX[:1], device=x.device), 1),
+    "masked_fill": lambda x: x.masked_fill(x > 0, 0.5),
+    "masked_select": lambda x: x.masked_select(x[0] > 0),
+    "where_method": lambda x: x.where(x > 0, -x),
+    "split_sections": lambda x: mg.cat([p * (k + 1) for k, p in enumerate(x.split([1, 3], 1))], 1),
+    "chunk": lambda x: x.chunk(2)[1] * 2,
+    "unbind": lambda x: mg.stack(x.unbind(1)[::-1]),
+    "narrow": lambda x: x.narrow(1, 1, 2) * 2,
+    "repeat": lambda x: x.repeat(2, 1, 3),
+    "roll": lambda x: x.roll((1, -2), (0, 1)),
+    "tril": lambda x: x.tril(1),
+    "triu": lambda x: x.triu(-1),
+    "movedim": lambda x: x.unflatten(1, (2, 2)).movedim(0, -1) * 2,
+    "sort_descending": lambda x: x.sort(1, descending=True).values,
+    "topk": lambda x: x.topk(2, dim=0).values,
+    "cumsum": lambda x: x.cumsum(1),
+    "cumprod_with_zeros": lambda x: (x * (x > -0.5)).cumprod(1),
+    "prod": lambda x: x.prod(0),
+    "norm": lambda x: x.norm(dim=1),
+    "norm_inf": lambda x: x.norm(float("inf"), dim=0),
+    "sin": lambda x: x.sin(),
+    "cos": lambda x: mg.cos(x),
+    "rsqrt": lambda x: (x * x + 1).rsqrt(),
+    "round_sign_floor_ceil": lambda x: x.round() + x.sign() + x.floor() + x.ceil() + x,
+    "nan_to_num": lambda x: x.where(x > 0, float("nan")).nan_to_num(nan=0.5),
+    "new_ones": lambda x: x * x.new_ones(4),
 }
 BINARY = {
     "add": lambda x, y: x + y,
@@ -104,8 +136,35 @@ BINARY = {
     "maximum": lambda x, y: mg.maximum(x, y),
     "minimum": lambda x, y: mg.minimum(x, y),
     "where": lambda x, y: mg.where(x > y, x, y),
+    "lerp": lambda x, y: x.lerp(y, y.sigmoid()),
     "batched_matmul": lambda x, y: x.reshape(3, 2, 2) @ y.reshape(3, 2, 2),
+    "mm": lambda x, y: x.mm(y.T),
+    "bmm": lambda x, y: x.reshape(3, 2, 2).bmm(y.reshape(3, 2, 2)),
+    "dot": lambda x, y: x[0].dot(y[1]),
+    "outer": lambda x, y: mg.outer(x[0], y[1]),
+    "einsum": lambda x, y: mg.einsum("bij,bkj->bik", x.reshape(3, 2, 2), y.reshape(3, 2, 2)),
+    "einsum_ellipsis_three": lambda x, y: mg.einsum("...i,ij,jk", x, y.T, y),
 }
+
+# ops whose results carry no gradient (indices, masks): compared as values only
+NO_GRAD = {
+    "nonzero": lambda x: (x > 0).nonzero(),
+    "nonzero_as_tuple": lambda x: mg.stack(mg.nonzero(x > 0, as_tuple=True)),
+    "argsort": lambda x: x.argsort(0, descending=True),
+    "topk_indices": lambda x: x.topk(3, largest=False).indices,
+    "any": lambda x: (x > 1).any(1),
+    "all": lambda x: (x > -2).all(),
+    "isnan_isfinite": lambda x: (
+        x.where(x > 0, float("nan")).isnan() | ~x.where(x > 1, float("inf")).isfinite()
+    ),
+    "isclose": lambda x: x.isclose(x + 1e-6),
+}
+
+
+def values_on(device, fn, array):
+    out = fn(mg.tensor(array, device=device))
+    assert out.device == device
+    return out.numpy()
 
 
 def run_on(device, fn, *arrays):
@@ -133,6 +192,13 @@ def test_binary_op_matches_cpu_on_cuda(name):
     cpu_results = run_on("cpu", BINARY[name], X, Y)
     for cpu, cuda in zip(cpu_results, run_on("cuda", BINARY[name], X, Y)):
         np.testing.assert_allclose(cuda, cpu, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("name", NO_GRAD)
+def test_op_without_gradient_matches_cpu_on_cuda(name):
+    cpu, cuda = values_on("cpu", NO_GRAD[name], X), values_on("cuda", NO_GRAD[name], X)
+    np.testing.assert_array_equal(cuda, cpu)
 
 
 @pytest.mark.gpu

@@ -18,6 +18,7 @@ from tests.test_gpu_backend import (
     BINARY,
     IMAGES,
     KERNEL_OPS,
+    NO_GRAD,
     POOL_INDICES,
     POOL_OPS,
     UNARY,
@@ -25,6 +26,7 @@ from tests.test_gpu_backend import (
     Y,
     assert_same_indices_on_both_devices,
     run_on,
+    values_on,
 )
 
 
@@ -51,6 +53,12 @@ def test_unary_op_on_standin_cuda(standin_gpu, name):
 @pytest.mark.parametrize("name", BINARY)
 def test_binary_op_on_standin_cuda(standin_gpu, name):
     assert_same_on_both_devices(BINARY[name], X, Y)
+
+
+@pytest.mark.parametrize("name", NO_GRAD)
+def test_op_without_gradient_on_standin_cuda(standin_gpu, name):
+    cpu, cuda = values_on("cpu", NO_GRAD[name], X), values_on("cuda", NO_GRAD[name], X)
+    np.testing.assert_array_equal(cuda, cpu)
 
 
 @pytest.mark.parametrize("name", KERNEL_OPS)

@@ -1,4 +1,16 @@
 """The differentiable ops, grouped by kind. Each op is a `Function` with forward and backward
 side by side; composite ops (var, stack, ...) are built from these and need no backward."""
 
-from minigrad.ops import elementwise, matmul, movement, reduce, softmax  # noqa: F401
+from minigrad.ops import (  # noqa: F401
+    einsum,
+    elementwise,
+    indexing,
+    matmul,
+    movement,
+    rearrange,
+    reduce,
+    scan,
+    softmax,
+    sorting,
+    split,
+)

@@ -403,6 +403,39 @@ class Where(Function):
         return da, db
 
 
+class Sin(Function):
+    """sin a;  da = g * cos a."""
+
+    def forward(self, a):
+        self.a = a
+        return array_module(a).sin(a)
+
+    def backward(self, g):
+        return g * array_module(g).cos(self.a)
+
+
+class Cos(Function):
+    """cos a;  da = -g * sin a."""
+
+    def forward(self, a):
+        self.a = a
+        return array_module(a).cos(a)
+
+    def backward(self, g):
+        return -g * array_module(g).sin(self.a)
+
+
+class StepFunction(Function):
+    """sign, floor, ceil, round: flat between their jumps, so da = 0 (as in PyTorch)."""
+
+    def forward(self, a, name, decimals=0):
+        xp = array_module(a)
+        return xp.round(a, decimals) if name == "round" else getattr(xp, name)(a)
+
+    def backward(self, g):
+        return array_module(g).zeros_like(g)
+
+
 class Cast(Function):
     """The same numbers in another dtype;  the gradient is cast back to the input's dtype."""
 
@@ -448,6 +481,41 @@ def softplus(a):
 
 def abs(a):
     return Abs.apply(a)
+
+
+def sin(a):
+    return Sin.apply(a)
+
+
+def cos(a):
+    return Cos.apply(a)
+
+
+def rsqrt(a):
+    """1/√a, as a ** -0.5 (one op, whose gradient is pow's)."""
+    return pow(a, -0.5)
+
+
+def sign(a):
+    return StepFunction.apply(a, name="sign")
+
+
+def floor(a):
+    return StepFunction.apply(a, name="floor")
+
+
+def ceil(a):
+    return StepFunction.apply(a, name="ceil")
+
+
+def round(a, decimals=0):
+    """Halves round to even, as in PyTorch and numpy."""
+    return StepFunction.apply(a, name="round", decimals=decimals)
+
+
+def lerp(start, end, weight):
+    """start + weight·(end − start), composed from sub, mul and add."""
+    return start + weight * (end - start)
 
 
 def gelu(a, approximate="none"):
@@ -518,3 +586,39 @@ def logical_not(a):
     if a.dtype != bool:
         raise TypeError(f"~: expected a bool tensor, got dtype {a.dtype}")
     return Tensor._make(~a.data)
+
+
+def isnan(a):
+    return Tensor._make(array_module(a.data).isnan(a.data))
+
+
+def isfinite(a):
+    return Tensor._make(array_module(a.data).isfinite(a.data))
+
+
+def nan_to_num(a, nan=0.0, posinf=None, neginf=None):
+    """NaN as `nan`, +inf as `posinf` and -inf as `neginf` (by default the largest and lowest
+    number of a's dtype). Composed from where: the gradient passes where a is finite."""
+    if a.dtype.kind != "f":
+        return a
+    info = np.finfo(a.dtype)
+    posinf = info.max if posinf is None else posinf
+    neginf = info.min if neginf is None else neginf
+    out = where(isnan(a), nan, a)
+    out = where(compare("eq", a, math.inf), posinf, out)
+    return where(compare("eq", a, -math.inf), neginf, out)
+
+
+def isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """|a − b| ≤ atol + rtol·|b| elementwise, as a bool tensor (PyTorch's defaults)."""
+    b = as_tensor_like(b, a)
+    error = broadcast_error("isclose", a.shape, b.shape)
+    if error is not None:
+        raise error
+    xp = array_module(a.data)
+    return Tensor._make(xp.isclose(a.data, b.data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Whether every element of a is close to b's (see isclose), as a Python bool."""
+    return bool(isclose(a, b, rtol, atol, equal_nan).data.all())

@@ -94,3 +94,39 @@ def matmul(a, b):
     if error is not None:
         raise error
     return MatMul.apply(a, b)
+
+
+def _check_ranks(op, a, b, ranks):
+    if (a.ndim, b.ndim) != ranks:
+        raise ValueError(
+            f"{op}: expected {ranks[0]}-D and {ranks[1]}-D tensors, got shapes "
+            f"{tuple(a.shape)} and {tuple(b.shape)}"
+        )
+
+
+def mm(a, b):
+    """torch.mm: the product of two matrices (no broadcasting)."""
+    _check_ranks("mm", a, b, (2, 2))
+    return matmul(a, b)
+
+
+def bmm(a, b):
+    """torch.bmm: products of two batches of matrices, (B, n, k) @ (B, k, m)."""
+    _check_ranks("bmm", a, b, (3, 3))
+    if a.shape[0] != b.shape[0]:
+        raise ValueError(f"bmm: batch sizes differ, shapes {tuple(a.shape)} and {tuple(b.shape)}")
+    return matmul(a, b)
+
+
+def dot(a, b):
+    """torch.dot: Σ a_i b_i of two 1-D tensors of the same length."""
+    _check_ranks("dot", a, b, (1, 1))
+    if a.shape != b.shape:
+        raise ValueError(f"dot: lengths differ, shapes {tuple(a.shape)} and {tuple(b.shape)}")
+    return matmul(a, b)
+
+
+def outer(a, b):
+    """torch.outer: out[i, j] = a_i b_j of two 1-D tensors (a column times a row)."""
+    _check_ranks("outer", a, b, (1, 1))
+    return a.unsqueeze(1) * b.unsqueeze(0)

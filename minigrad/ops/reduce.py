@@ -7,11 +7,13 @@ broadcast back over the input, so backward reshapes g that way first.
 """
 
 import builtins
+import math
 from collections import namedtuple
 
 from minigrad.autograd import Function
 from minigrad.backend import array_module
-from minigrad.checks import normalize_dims
+from minigrad.checks import check_floating, normalize_dims
+from minigrad.ops.scan import cumprod
 from minigrad.tensor import Tensor
 
 MaxResult = namedtuple("MaxResult", ["values", "indices"])
@@ -171,3 +173,49 @@ def std(a, dim=None, keepdim=False, correction=1, unbiased=None):
 def logsumexp(a, dim, keepdim=False):
     return LogSumExp.apply(a, axes=_axes("logsumexp", a, dim), keepdims=keepdim)
 
+
+def prod(a, dim=None, keepdim=False):
+    """Π a over dim (all elements when None): the last running product of cumprod, so its
+    gradient is cumprod's, right where a holds zeros."""
+    if dim is None:
+        return cumprod(a.reshape(-1), 0)[-1] if a.numel() else sum(a) + 1
+    (axis,) = _axes("prod", a, dim) or (None,)
+    if axis is None:  # a 0-d tensor: its own product
+        return a.reshape(())
+    last = cumprod(a, axis).narrow(axis, a.shape[axis] - 1, 1)
+    return last if keepdim else last.squeeze(axis)
+
+
+def norm(a, p="fro", dim=None, keepdim=False):
+    """torch.norm: (Σ |a|^p)^(1/p) over dim (all elements when None). p=2 and 'fro' are
+    √(Σ a²), p=1 Σ |a|, p=inf max |a| and p=-inf min |a|. Composed from sqrt, abs, sum and
+    amax; like √ at 0, the gradient of the 2-norm of all zeros is nan (PyTorch picks 0)."""
+    check_floating("norm", a)
+    axes = _axes("norm", a, dim)
+    if p in ("fro", 2):
+        return sum(a * a, axes, keepdim).sqrt()
+    if p == 1:
+        return sum(a.abs(), axes, keepdim)
+    if p == math.inf:
+        return amax(a.abs(), axes, keepdim)
+    if p == -math.inf:
+        return amin(a.abs(), axes, keepdim)
+    if isinstance(p, (int, float)) and not isinstance(p, bool) and p > 0:
+        return sum(a.abs() ** p, axes, keepdim) ** (1 / p)
+    raise ValueError(f"norm: p must be 'fro', inf, -inf or a positive number, got {p!r}")
+
+
+def any(a, dim=None, keepdim=False):
+    """Whether any element (along dim) is non-zero, as a bool tensor (no gradient)."""
+    return _logical_reduce("any", a, dim, keepdim)
+
+
+def all(a, dim=None, keepdim=False):
+    """Whether every element (along dim) is non-zero, as a bool tensor (no gradient)."""
+    return _logical_reduce("all", a, dim, keepdim)
+
+
+def _logical_reduce(op, a, dim, keepdim):
+    axes = _axes(op, a, dim)
+    reduce = getattr(array_module(a.data), op)
+    return Tensor._make(reduce(a.data, axis=axes, keepdims=keepdim))

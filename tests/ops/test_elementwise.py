@@ -223,3 +223,98 @@ def test_bad_arguments_raise_our_error(name):
     call, error, message = BAD_CALLS[name]
     with pytest.raises(error, match=message):
         call()
+
+
+# ---- trigonometry, rounding, NaN handling, lerp, closeness ---------------------------------
+
+SMOOTH = {
+    "sin": (mg.sin, np.sin, ()),
+    "cos": (mg.Tensor.cos, np.cos, ()),
+    "rsqrt": (lambda t: (t.abs() + 0.5).rsqrt(), lambda a: 1 / np.sqrt(np.abs(a) + 0.5), (0,)),
+    "pow_method": (lambda t: t.pow(3), lambda a: a**3, ()),
+}
+
+
+@pytest.mark.parametrize("name", SMOOTH)
+@given(data=st.data())
+def test_smooth_op_matches_numpy_and_its_gradient(name, data):
+    op, reference, kinks = SMOOTH[name]
+    x = data.draw(floats(shapes(), avoid=kinks))
+    np.testing.assert_allclose(op(mg.tensor(x)).numpy(), reference(x))
+    check_gradients(op, x)
+
+
+STEPS = {"sign": np.sign, "floor": np.floor, "ceil": np.ceil, "round": np.round}
+
+
+@pytest.mark.parametrize("name", STEPS)
+@given(data=st.data())
+def test_step_functions_match_numpy_and_pass_no_gradient(name, data):
+    x = data.draw(floats(shapes(), avoid=(-1.5, -1, -0.5, 0, 0.5, 1, 1.5)))
+    t = mg.tensor(x, requires_grad=True)
+    out = getattr(t, name)()
+    np.testing.assert_array_equal(out.numpy(), STEPS[name](x))
+    out.sum().backward()
+    np.testing.assert_array_equal(t.grad.numpy(), np.zeros_like(x))
+
+
+def test_round_halves_to_even_and_to_decimals():
+    assert mg.round(mg.tensor([0.5, 1.5, 2.5, -0.5])).tolist() == [0, 2, 2, 0]
+    np.testing.assert_allclose(mg.tensor([1.234, 5.678]).round(decimals=1).numpy(), [1.2, 5.7])
+
+
+def test_isnan_isfinite_and_nan_to_num():
+    x = mg.tensor([1.0, float("nan"), float("inf"), -float("inf")], requires_grad=True)
+    assert x.isnan().tolist() == [False, True, False, False]
+    assert mg.isfinite(x).tolist() == [True, False, False, False]
+    out = x.nan_to_num()
+    big = float(np.finfo(np.float32).max)
+    assert out.dtype == mg.float32 and out.tolist() == [1.0, 0.0, big, -big]
+    assert mg.nan_to_num(x, nan=2.0, posinf=3.0, neginf=-3.0).tolist() == [1, 2, 3, -3]
+    out.sum().backward()
+    assert x.grad.tolist() == [1, 0, 0, 0]
+
+
+@given(data=st.data())
+def test_lerp_against_numpy(data):
+    a_shape, b_shape = data.draw(broadcastable_shapes())
+    a, b = data.draw(floats(a_shape)), data.draw(floats(b_shape))
+    np.testing.assert_allclose(
+        mg.lerp(mg.tensor(a), mg.tensor(b), 0.25).numpy(), a + 0.25 * (b - a)
+    )
+    check_gradients(lambda s, t: s.lerp(t, 0.25), a, b)
+    check_gradients(lambda s, w: s.lerp(mg.tensor(b), w), a, data.draw(floats(b_shape)))
+
+
+def test_isclose_and_allclose_use_pytorchs_tolerances():
+    a = mg.tensor([1.0, 2.0, float("nan")])
+    assert mg.isclose(a, a + 1e-6).tolist() == [True, True, False]
+    assert a.isclose(a, equal_nan=True).tolist() == [True, True, True]
+    assert mg.allclose(a[:2], a[:2] + 1e-6) is True
+    assert not a[:2].allclose(a[:2] + 1e-3)
+    with pytest.raises(ValueError, match="isclose: shapes"):
+        mg.isclose(a, mg.ones(2))
+
+
+def test_new_zeros_new_ones_and_type_as_follow_the_tensor():
+    x = mg.tensor([1.0], dtype=mg.float64)
+    assert x.new_zeros(2, 3).dtype == mg.float64 and x.new_zeros((2, 3)).shape == (2, 3)
+    assert x.new_ones(2, dtype=mg.int64).tolist() == [1, 1]
+    assert mg.arange(3).type_as(x).dtype == mg.float64
+
+
+def test_new_math_keeps_float32():
+    x = mg.tensor([[0.5, -1.0], [2.0, 0.25]], requires_grad=True)
+    for out in (
+        x.sin(),
+        x.cos(),
+        x.abs().rsqrt(),
+        x.pow(2),
+        x.sign(),
+        x.floor(),
+        x.ceil(),
+        x.round(),
+        x.nan_to_num(),
+        x.lerp(x * 2, 0.5),
+    ):
+        assert out.dtype == mg.float32
