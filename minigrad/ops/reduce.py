@@ -88,6 +88,28 @@ class LogSumExp(Function):
         return _spread(g, self.shape, self.axes, self.keepdims) * self.softmax
 
 
+class EuclideanNorm(Function):
+    """√(Σ a²) over `axes`;  da = g · a / ‖a‖, and 0 where ‖a‖ = 0.
+
+    Fused rather than composed from sqrt and a sum of squares: composed, the gradient at a
+    zero vector is 0 · ∞ = nan (√'s slope at 0), which would poison a model whose weights
+    start at zero. The norm's subgradient there is any vector of length ≤ 1; 0 is PyTorch's
+    choice and ours."""
+
+    def forward(self, a, axes, keepdims):
+        self.a, self.axes, self.keepdims = a, axes, keepdims
+        self.norm = array_module(a).sqrt((a * a).sum(axis=axes, keepdims=True))
+        return self.norm if keepdims else self.norm.reshape(
+            [n for i, n in enumerate(a.shape) if i not in axes]
+        )
+
+    def backward(self, g):
+        xp = array_module(g)
+        g = _spread(g, self.a.shape, self.axes, self.keepdims)
+        safe_norm = xp.where(self.norm > 0, self.norm, 1)
+        return xp.where(self.norm > 0, g * self.a / safe_norm, 0).astype(self.a.dtype, copy=False)
+
+
 def _axes(op, a, dim):
     axes = normalize_dims(op, dim, a.ndim, a.shape)
     # a 0-d tensor accepts dim 0 or -1, as in PyTorch, but numpy has no axis 0 to reduce
@@ -188,12 +210,12 @@ def prod(a, dim=None, keepdim=False):
 
 def norm(a, p="fro", dim=None, keepdim=False):
     """torch.norm: (Σ |a|^p)^(1/p) over dim (all elements when None). p=2 and 'fro' are
-    √(Σ a²), p=1 Σ |a|, p=inf max |a| and p=-inf min |a|. Composed from sqrt, abs, sum and
-    amax; like √ at 0, the gradient of the 2-norm of all zeros is nan (PyTorch picks 0)."""
+    √(Σ a²) (EuclideanNorm: gradient 0 at a zero vector, as in PyTorch), p=1 Σ |a|, p=inf
+    max |a| and p=-inf min |a|, composed from abs, sum and amax."""
     check_floating("norm", a)
     axes = _axes("norm", a, dim)
     if p in ("fro", 2):
-        return sum(a * a, axes, keepdim).sqrt()
+        return EuclideanNorm.apply(a, axes=axes, keepdims=keepdim)
     if p == 1:
         return sum(a.abs(), axes, keepdim)
     if p == math.inf:

@@ -61,6 +61,13 @@ def test_norm_matches_numpy(p, data):
     check_gradients(lambda t: t.norm(p, dim, keepdim), x)
 
 
+def test_two_norm_of_a_zero_row_has_gradient_zero_not_nan():
+    x = mg.tensor([[0.0, 0.0, 0.0], [3.0, 0.0, 4.0]], requires_grad=True)
+    x.norm(dim=1).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [[0, 0, 0], [0.6, 0, 0.8]], rtol=1e-6)
+    assert x.grad.dtype == mg.float32
+
+
 def test_norm_of_everything_is_the_frobenius_norm():
     x = np.arange(-3.0, 3.0).reshape(2, 3)
     np.testing.assert_allclose(mg.norm(mg.tensor(x)).item(), np.linalg.norm(x))
