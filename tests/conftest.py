@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, settings
 
 import minigrad as mg
 
-pytest_plugins = ["tests.standin"]
+pytest_plugins = ["tests.standin", "tests.lesson_runs"]
 
 settings.register_profile(
     "ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]

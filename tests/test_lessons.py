@@ -10,7 +10,6 @@ import re
 import struct
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,39 +17,11 @@ import pytest
 import minigrad as mg
 from lessons.__main__ import discover_lessons
 from lessons.common import RESULT_PREFIX
+from tests.lesson_runs import REPO_ROOT, result_line, run_python
 
 pytestmark = pytest.mark.slow
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 LESSONS = discover_lessons()
-
-
-def run_python(*args):
-    return subprocess.run(
-        [sys.executable, *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300
-    )
-
-
-@pytest.fixture(scope="session")
-def quick_run(tmp_path_factory):
-    """quick_run(number) -> (completed process, its out folder); each lesson runs only once."""
-    runs = {}
-
-    def run(number):
-        if number not in runs:
-            out = tmp_path_factory.mktemp(f"lesson{number:02d}")
-            module = LESSONS[number]
-            done = run_python("-m", module, "--quick", "--device", "cpu", "--out", str(out))
-            runs[number] = done, out
-        return runs[number]
-
-    return run
-
-
-def result_line(done):
-    lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
-    assert lines, f"no {RESULT_PREFIX!r} line in the output:\n{done.stdout[-3000:]}"
-    return lines[-1][len(RESULT_PREFIX):]
 
 
 def test_lessons_are_found_in_numeric_order():
