@@ -316,7 +316,7 @@ def schedules_for(optimizer, epochs):
         "fixed": lambda: None,
         "linear decay": lambda: lr_scheduler.LinearLR(optimizer, 1.0, 0.0, epochs),
         "cosine": lambda: lr_scheduler.CosineAnnealingLR(optimizer, epochs),
-        "on plateau": lambda: lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=0),
+        "on plateau": lambda: lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=1),
         "warmup → cosine": lambda: lr_scheduler.SequentialLR(
             optimizer,
             [lr_scheduler.LinearLR(optimizer, 0.1, 1.0, warmup),
@@ -375,8 +375,13 @@ def compare_schedules(args):
         print(f"  {name:<16} lr {h['lr'][0]:.3f} → {h['lr'][-1]:.4f}   final train loss "
               f"{h['train loss'][-1]:.4f}   test loss {h['test loss']:.4f}   test accuracy "
               f"{h['test accuracy']:.4f}")
-    print(f"({time.perf_counter() - start:.1f} s) Decay shows in the training loss; on 355 test "
-          "images one image is 0.0028 of accuracy, so the accuracies above tell them apart less.")
+    lowest = min(histories, key=lambda name: histories[name]["train loss"][-1])
+    accuracies = [h["test accuracy"] for h in histories.values()]
+    print(f"({time.perf_counter() - start:.1f} s) Lowest final training loss: {lowest}. The test "
+          f"accuracies span {max(accuracies) - min(accuracies):.4f}, {round((max(accuracies) - min(accuracies)) * 355)} "
+          "of 355 images: on this small, easy problem the schedule matters far less than on the "
+          "noisy least squares above (a short run favours decay; a long one lets a fixed rate "
+          "reach near-zero training loss too).")
     return histories
 
 
