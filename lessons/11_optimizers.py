@@ -184,7 +184,6 @@ def check_update_formulas(args, X, y, lr):
     common.heading(f"the update formulas by hand against minigrad.optim ({CHECK_STEPS} steps)")
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     hand = {name: [np.array(W_START)] for name in ("sgd", "momentum", "adam", "adam uncorrected")}
-    velocity, m, v = np.zeros(2), np.zeros(2), np.zeros(2)
     for name in hand:
         velocity, m, v = np.zeros(2), np.zeros(2), np.zeros(2)
         w = np.array(W_START)
