@@ -257,7 +257,8 @@ def plot_search(args, trials, curves):
             ax.annotate(str(order), (np.log10(t["lr"]), t["dropout"]), fontsize=8,
                         xytext=(4, 4), textcoords="offset points")
         ax.set(xlim=LOG_LR_RANGE, ylim=DROPOUT_RANGE, xlabel="log₁₀ learning rate",
-               ylabel="dropout rate", title=f"where {name} sampled (in order)")
+               title=f"where {name} sampled (in order)")
+    axes[1].set_ylabel("dropout rate")
     fig.colorbar(shown, ax=axes[1:], label="validation accuracy")
     common.save_figure(fig, args, "13_search.png")
 
@@ -332,7 +333,7 @@ def skipped_steps(args, model, scaling, raw_test, y_test):
     with_graph = model(mg.tensor(preprocess(raw_test[:1], scaling), device=args.device))
     print(f"  without mg.no_grad() the output keeps its graph: requires_grad = "
           f"{with_graph.requires_grad} (memory for a backward that never comes)")
-    return results, disagree
+    return results
 
 
 # ---------------------------------------------------------------------------- the course's code
@@ -388,7 +389,7 @@ def main():
     plot_search(args, trials, curves)
     chosen = max(trials, key=lambda t: t["validation"])
     model, loaded_scaling, test_accuracy, same = deploy(args, chosen, scaling, raw_test, y_test)
-    skipped, disagree = skipped_steps(args, model, loaded_scaling, raw_test, y_test)
+    skipped = skipped_steps(args, model, loaded_scaling, raw_test, y_test)
     errors = course_errors(args, trials, chosen, test_accuracy)
     best = " ".join(f"{name}={curve[-1]:.4f}" for name, curve in curves.items())
     common.print_result(
