@@ -59,8 +59,8 @@ regularisers. Measured honestly, at these strengths none of them closes the gap 
 images. What L1 visibly does is make the first layer sparse (~39% of |w| < 0.01 against ~7%).
 """
 
-import numpy as np
 import matplotlib.pyplot as plt
+import numpy as np
 
 import minigrad as mg
 import minigrad.nn.functional as F
@@ -144,7 +144,7 @@ def train_regularised(name, train, validation, args):
     loader = train_loader(*train, BATCH_SIZE, seed=args.seed, device=args.device)
     loss_fn = None
     if penalty is not None:
-        loss_fn = lambda logits, x, y: F.cross_entropy(logits, y) + penalty(model)  # noqa: E731
+        loss_fn = lambda logits, x, y: F.cross_entropy(logits, y) + penalty(model)
     history = {"train": [], "validation": [], "validation loss": []}
     for epoch in range(args.epochs):
         train_epoch(model, loader, optimizer, loss_fn, epoch=epoch)
@@ -244,7 +244,7 @@ def dropout_scaling(args, models, validation):
         model = models[name]
         layer = model[4]  # the second hidden layer's input: the first dropout's output
         seen = []
-        handle = layer.register_forward_hook(lambda m, inputs, out: seen.append(inputs[0]))
+        handle = layer.register_forward_hook(lambda m, inputs, out, seen=seen: seen.append(inputs[0]))
         with mg.no_grad():
             model.train()
             mg.manual_seed(args.seed)
@@ -264,7 +264,7 @@ def dropout_scaling(args, models, validation):
     print(f"  mask-only net at test, all units on: validation loss {loss_as_is[0]:.3f} "
           f"(accuracy {loss_as_is[1]:.3f}); scaled by (1 − p) as it should be: "
           f"{loss_fixed[0]:.3f} ({loss_fixed[1]:.3f})")
-    return ratios, loss_as_is[0], loss_fixed[0]
+    return ratios
 
 
 # ---- part 2: deep plain networks, BatchNorm, residual connections -----------------------------
@@ -378,7 +378,7 @@ def batchnorm_at_test_time(args, model, test):
 def main():
     args = common.parse_args(common.lesson_parser(__doc__, epochs=60, quick_epochs=15))
     (x_dev, y_dev), (x_test, y_test) = digits_split(test_fraction=0.2, seed=0)
-    as_tensors = lambda x, y: (mg.tensor(x, device=args.device),  # noqa: E731
+    as_tensors = lambda x, y: (mg.tensor(x, device=args.device),
                                mg.tensor(y, device=args.device))
     small, rest = small_training_set(x_dev, y_dev, args.seed)
     train, validation = as_tensors(*small), as_tensors(*rest)
@@ -386,7 +386,7 @@ def main():
     models, histories = overfitting(args, train, validation)
     norm_is_wrong = l2_norm_or_squared(args)
     adam_l2_is_not_decay(args)
-    ratios, bare_loss, fixed_loss = dropout_scaling(args, models, validation)
+    ratios = dropout_scaling(args, models, validation)
 
     results, bn_model = deep_networks(args, as_tensors(x_dev, y_dev), as_tensors(x_test, y_test))
     bn_accuracies = batchnorm_at_test_time(args, bn_model, as_tensors(x_test, y_test))
