@@ -101,6 +101,12 @@ def test_softplus_keeps_the_tiny_values_of_very_negative_inputs():
     np.testing.assert_allclose(out.numpy(), [np.exp(-30.0)], rtol=1e-6)
 
 
+def test_hardtanh_slope_is_zero_at_its_ends_as_in_pytorch():
+    x = mg.tensor([-1.0, -0.5, 1.0, 2.0], requires_grad=True)
+    F.hardtanh(x).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [0.0, 1.0, 0.0, 0.0])
+
+
 def test_hardtanh_rejects_an_empty_range():
     with pytest.raises(ValueError, match=r"hardtanh: min_val \(1\) must not exceed max_val \(0\)"):
         F.hardtanh(mg.ones(2), 1, 0)

@@ -53,10 +53,13 @@ def mish(input, inplace=False):
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
-    """x clamped to [min_val, max_val]."""
+    """x clamped to [min_val, max_val]; slope 1 strictly inside, 0 elsewhere, as PyTorch's
+    hardtanh (clamp's slope is 1 at the ends too: at an end the two are different functions'
+    one-sided slopes, and PyTorch picks differently for each)."""
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
-    return ops.clamp(input, min_val, max_val)
+    inside = (input > min_val) & (input < max_val)
+    return ops.where(inside, input, ops.clamp(input, min_val, max_val).detach())
 
 
 def softsign(input):
