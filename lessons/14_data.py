@@ -27,7 +27,10 @@ one image on both sides, and the test score measures memory, not generalisation.
 AUGMENTATION (seed 004 §3.1.2). Random changes that keep the label: shift (RandomCrop with
 padding), small rotation, brightness/contrast (ColorJitter), noise. For digits a horizontal
 flip does NOT keep the label: a mirrored 2, 3, 4, 7 or 9 is not that digit (nor any digit).
-A small CNN trained on 150 digits, with and without such augmentation, shows the difference.
+A small CNN trained on 150 digits (full run, 60 epochs): none 0.882, crop + rotation + jitter
++ noise 0.893 (+4 of 355 test images: a small gain, and only with enough epochs; with --quick
+the augmented model is still behind), the same plus flips 0.715. The unaugmented CNN scores
+0.363 on mirrored test digits: mirroring changes what the digit is.
 
 WHAT THE COURSE GETS WRONG (run below):
   * seed 001 §2.1 lists the steps in the order 清洗 (clean), 转换 (normalise), 分割 (split, "之三",
@@ -36,7 +39,8 @@ WHAT THE COURSE GETS WRONG (run below):
     by construction, which new data will not. The split must come first.
   * seed 004 §3.1.2 "对图像进行随机旋转和翻转" (random rotation and flip) for every image, without
     limits: a flipped digit is another shape (trained with flips the CNN does worse) and a
-    rotation by 180° turns a 6 into a 9. Augmentations must keep the label.
+    rotation by 180° turns a 6 into a 9. Augmentations must keep the label. Its promise
+    that augmentation "提高模型的泛化能力" holds only modestly here (+0.011 on 150 digits).
   * seed 004 §3.1.1 "通过统计学方法（如Z-score、IQR等）检测并去除异常值" names the two rules as if
     interchangeable. With one huge outlier the z-score rule (|z| > 3) misses the others; IQR
     does not. And it files "数据转换" (normalisation) under "去除噪声和异常值" (removing noise and
