@@ -247,13 +247,13 @@ def augment_before_split(args, x_dev, y_dev):
     return leaky, honest
 
 
-def plot_augmented(args, x):
+def plot_augmented(args, x, y):
     names = ("original", "crop (pad 1)", "rotate ±10°", "jitter", "noise σ=0.05",
              "all four", "horizontal flip")
     ops = [None, T.RandomCrop(8, padding=1), T.RandomRotation(10),
            T.ColorJitter(brightness=0.3, contrast=0.3), T.GaussianNoise(sigma=0.05),
            augmentations()["crop+rotate+jitter+noise"], T.RandomHorizontalFlip(1.0)]
-    digits = x[:6]
+    digits = [x[np.flatnonzero(y == d)[0]] for d in (2, 3, 4, 5, 7, 9)]  # flips change these
     fig, axes = plt.subplots(len(digits), len(ops), figsize=(1.4 * len(ops), 1.5 * len(digits)))
     for row, image in enumerate(digits):
         for col, op in enumerate(ops):
@@ -298,7 +298,7 @@ def main():
 
     (x_dev, y_dev), (x_test, y_test) = digits_split(test_fraction=0.2, seed=0)
     small = few_digits(x_dev, y_dev, args.seed)
-    plot_augmented(args, small[0])
+    plot_augmented(args, *small)
     accuracies, mirrored = augmentation(args, small, (x_test, y_test))
     leaky, honest = augment_before_split(args, x_dev, y_dev)
 
