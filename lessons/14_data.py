@@ -200,7 +200,8 @@ def train_cnn(x, y, transform, args):
         dataset = TransformedDataset(dataset, T.Compose([transform, T.ToTensor()]))
     loader = DataLoader(dataset, batch_size=BATCH_SIZE, shuffle=True, seed=args.seed,
                         device=args.device)
-    fit(model, loader, *adam_with_cosine(model, args.epochs, LEARNING_RATE), args.epochs, desc="training")
+    optimizer, scheduler = adam_with_cosine(model, args.epochs, LEARNING_RATE)
+    fit(model, loader, optimizer, scheduler, args.epochs, desc="training")
     return model
 
 
