@@ -324,6 +324,8 @@ def test_dropout_and_save_load_on_standin_cuda(standin_gpu, tmp_path):
 @pytest.mark.parametrize("module", discover_lessons().values())
 def test_lesson_runs_on_standin_cuda(standin_gpu, module, monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(sys, "argv", [module, "--device", "cuda", "--quick", "--out", str(tmp_path)])
+    # a lesson's own tests may have imported it already; run it afresh, as `python -m` would
+    monkeypatch.delitem(sys.modules, module, raising=False)
     runpy.run_module(module, run_name="__main__", alter_sys=True)
     printed = capsys.readouterr().out.splitlines()
     assert any(line.startswith(RESULT_PREFIX) for line in printed), printed[-20:]
