@@ -24,7 +24,7 @@ from minigrad.nn.dropout import Dropout
 from minigrad.nn.module import Module
 from minigrad.nn.normalization import LayerNorm
 from minigrad.nn.sparse import Embedding
-from minigrad.nn.transformer_sublayer import TransformerSublayers
+from minigrad.nn.transformer_sublayer import TransformerSublayers, check_sequences
 from minigrad.tensor import Tensor
 
 
@@ -39,9 +39,10 @@ class TransformerEncoderLayer(TransformerSublayers):
         self.norm2 = LayerNorm(d_model, eps=layer_norm_eps)
         self.dropout1 = Dropout(dropout)
         self.dropout2 = Dropout(dropout)
-        self.norm_first = norm_first
+        self.d_model, self.batch_first, self.norm_first = d_model, batch_first, norm_first
 
     def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
+        check_sequences(type(self).__name__, self.d_model, self.batch_first, src=src)
         x = self._residual(src, self.norm1, lambda x: self._self_attention(
             x, src_mask, src_key_padding_mask, is_causal))
         return self._residual(x, self.norm2, lambda x: self.dropout2(self._feed_forward(x)))

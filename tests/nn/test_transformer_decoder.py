@@ -111,5 +111,7 @@ def test_mismatched_model_width_or_batch_raises_an_error_naming_the_layer_and_sh
     transformer = nn.Transformer(4, 2, 1, 1, 8)  # sequence-first: the batch is dim 1
     with pytest.raises(ValueError, match=r"Transformer:.*\(L, N, d_model\).*src \(5, 2, 4\), tgt \(3, 1, 4\)"):
         transformer(mg.randn(5, 2, 4), mg.randn(3, 1, 4))
+    with pytest.raises(ValueError, match=r"TransformerEncoderLayer:.*d_model=4.*src \(3, 2, 6\)"):
+        nn.TransformerEncoderLayer(4, 2, 8)(mg.randn(3, 2, 6))
     with pytest.raises(ValueError, match="activation"):
         nn.TransformerDecoderLayer(4, 2, activation="swish")
