@@ -47,11 +47,6 @@ class TransformerEncoderLayer(TransformerSublayers):
             x, src_mask, src_key_padding_mask, is_causal))
         return self._residual(x, self.norm2, lambda x: self.dropout2(self._feed_forward(x)))
 
-    def _self_attention(self, x, mask, key_padding_mask, is_causal):
-        out, _ = self.self_attn(x, x, x, attn_mask=mask, key_padding_mask=key_padding_mask,
-                                need_weights=False, is_causal=is_causal)
-        return self.dropout1(out)
-
 
 class TransformerEncoder(Module):
     """`num_layers` independent copies of `encoder_layer`, applied in turn, then `norm`."""

@@ -40,14 +40,17 @@ class TransformerDecoderLayer(TransformerSublayers):
     def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
                 memory_key_padding_mask=None, tgt_is_causal=False, memory_is_causal=False):
         check_sequences(type(self).__name__, self.d_model, self.batch_first, tgt=tgt, memory=memory)
-        x = self._residual(tgt, self.norm1, lambda x: self.dropout1(self.self_attn(
-            x, x, x, attn_mask=tgt_mask, key_padding_mask=tgt_key_padding_mask,
-            need_weights=False, is_causal=tgt_is_causal)[0]))
-        x = self._residual(x, self.norm2, lambda x: self.dropout2(self.multihead_attn(
-            x, memory, memory, attn_mask=memory_mask, key_padding_mask=memory_key_padding_mask,
-            need_weights=False, is_causal=memory_is_causal)[0]))
+        x = self._residual(tgt, self.norm1, lambda x: self._self_attention(
+            x, tgt_mask, tgt_key_padding_mask, tgt_is_causal))
+        x = self._residual(x, self.norm2, lambda x: self._cross_attention(
+            x, memory, memory_mask, memory_key_padding_mask, memory_is_causal))
         return self._residual(x, self.norm3, lambda x: self.dropout3(self._feed_forward(x)))
 
+    def _cross_attention(self, x, memory, mask, key_padding_mask, is_causal):
+        out, _ = self.multihead_attn(x, memory, memory, attn_mask=mask,
+                                     key_padding_mask=key_padding_mask, need_weights=False,
+                                     is_causal=is_causal)
+        return self.dropout2(out)
 
 class TransformerDecoder(Module):
     """`num_layers` independent copies of `decoder_layer`, each attending to the same

@@ -18,7 +18,8 @@ _ACTIVATIONS = {"relu": ReLU, "gelu": GELU}
 
 
 class TransformerSublayers(Module):
-    """Base of TransformerEncoderLayer and TransformerDecoderLayer."""
+    """Base of TransformerEncoderLayer and TransformerDecoderLayer: both have `self_attn`,
+    `dropout1` and the feed-forward network under these names."""
 
     def _add_feed_forward(self, d_model, dim_feedforward, dropout, activation, bias):
         if isinstance(activation, str) and activation not in _ACTIVATIONS:
@@ -30,6 +31,11 @@ class TransformerSublayers(Module):
         self.dropout = Dropout(dropout)
         self.linear2 = Linear(dim_feedforward, d_model, bias=bias)
         self.activation = _ACTIVATIONS[activation]() if isinstance(activation, str) else activation
+
+    def _self_attention(self, x, mask, key_padding_mask, is_causal):
+        out, _ = self.self_attn(x, x, x, attn_mask=mask, key_padding_mask=key_padding_mask,
+                                need_weights=False, is_causal=is_causal)
+        return self.dropout1(out)
 
     def _feed_forward(self, x):
         return self.linear2(self.dropout(self.activation(self.linear1(x))))
