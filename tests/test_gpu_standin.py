@@ -122,6 +122,28 @@ class TinyEncoder(nn.Module):
         return self.head(self.encoder(self.embedding(tokens), src_key_padding_mask=padding).mean(dim=1))
 
 
+class TinySeq2Seq(nn.Module):
+    """nn.Transformer reading the tokens as source and, shifted, as target (causal mask,
+    padding masks on source, target and memory), then mean pooling and a classifier."""
+
+    def __init__(self, norm_first):
+        super().__init__()
+        self.embedding = nn.Embedding(20, 8, padding_idx=0)
+        self.transformer = nn.Transformer(8, 2, num_encoder_layers=1, num_decoder_layers=2,
+                                          dim_feedforward=16, dropout=0.0, batch_first=True,
+                                          norm_first=norm_first)
+        self.head = nn.Linear(8, 3)
+
+    def forward(self, tokens):
+        padding = tokens == 0
+        src, tgt = self.embedding(tokens), self.embedding(tokens[:, :-1])
+        causal = nn.Transformer.generate_square_subsequent_mask(tgt.shape[1], device=tokens.device)
+        out = self.transformer(src, tgt, tgt_mask=causal, src_key_padding_mask=padding,
+                               tgt_key_padding_mask=padding[:, :-1],
+                               memory_key_padding_mask=padding)
+        return self.head(out.mean(dim=1))
+
+
 class LastStep(nn.Module):
     """A recurrent layer stack (batch first) whose output at the last step feeds a classifier."""
 
@@ -186,6 +208,8 @@ MODELS = {
     "gru_cell_loop": (lambda: CellLoop(nn.GRUCell(3, 6)), SEQUENCES),
     "encoder_post_norm": (lambda: TinyEncoder(norm_first=False), TOKENS),
     "encoder_pre_norm": (lambda: TinyEncoder(norm_first=True), TOKENS),
+    "transformer_post_norm": (lambda: TinySeq2Seq(norm_first=False), TOKENS),
+    "transformer_pre_norm": (lambda: TinySeq2Seq(norm_first=True), TOKENS),
 }
 OPTIMIZERS = {
     "sgd_nesterov": lambda p: optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True, weight_decay=1e-3),
@@ -220,12 +244,13 @@ def train_on(device, make_model, inputs, make_optimizer, steps=3):
 # same q·b_k to every score of a row, which softmax ignores); computed, it is rounding noise of
 # ~1e-9 that differs with the order of the sums. Adam, RMSprop and Adagrad divide by that
 # noise's own size and take full-size steps in its direction, so no two devices (nor two BLAS
-# builds) agree there. The encoders are compared under SGD, where noise stays noise.
+# builds) agree there. The attention models are compared under SGD, where noise stays noise.
+ATTENTION_MODELS = ("encoder", "transformer")
 PAIRS = [
     (model, optimizer)
     for model in MODELS
     for optimizer in OPTIMIZERS
-    if optimizer == "sgd_nesterov" or not model.startswith("encoder")
+    if optimizer == "sgd_nesterov" or not model.startswith(ATTENTION_MODELS)
 ]
 
 
@@ -234,7 +259,7 @@ def test_training_steps_on_standin_cuda(standin_gpu, model_name, optimizer_name)
     assert_training_matches(model_name, optimizer_name)
 
 
-@pytest.mark.parametrize("model_name", ["cnn", "encoder_post_norm"])
+@pytest.mark.parametrize("model_name", ["cnn", "encoder_post_norm", "transformer_post_norm"])
 def test_training_steps_on_standin_cuda_run_the_cuda_c_kernels(
     standin_gpu_running_cuda_c, model_name
 ):

@@ -48,6 +48,8 @@ from minigrad.nn.transformer import (  # noqa: F401
     TransformerEncoder,
     TransformerEncoderLayer,
 )
+from minigrad.nn.transformer_decoder import TransformerDecoder, TransformerDecoderLayer  # noqa: F401
+from minigrad.nn.transformer_model import Transformer  # noqa: F401
 from minigrad.nn.loss import (  # noqa: F401
     BCELoss,
     BCEWithLogitsLoss,

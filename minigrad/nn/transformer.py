@@ -1,11 +1,12 @@
 """The Transformer encoder (Vaswani et al. 2017; seed 002 §3.3), with PyTorch's names.
 
-One encoder layer is two sub-layers, each wrapped in a residual connection and LayerNorm:
+One encoder layer is two sub-layers, each wrapped in a residual connection and LayerNorm
+(transformer_sublayer.py):
 
     post-norm (norm_first=False, the original):  x = norm1(x + SA(x));  x = norm2(x + FF(x))
     pre-norm  (norm_first=True, trains stabler): x = x + SA(norm1(x));  x = x + FF(norm2(x))
 
-SA is multi-head self-attention, FF(x) = linear2(dropout(activation(linear1(x)))). Attention
+SA is multi-head self-attention, FF the position-wise feed-forward network. Attention
 itself has no notion of order, so positions are added to the token embeddings first: either
 fixed sinusoids, PE(pos, 2i) = sin(pos / 10000^(2i/d)), PE(pos, 2i+1) = cos(...), or a learned
 embedding per position.
@@ -17,55 +18,34 @@ import math
 import numpy as np
 
 from minigrad.backend import array_module
-from minigrad.nn.activation import GELU, ReLU
 from minigrad.nn.attention import MultiheadAttention
 from minigrad.nn.containers import ModuleList
 from minigrad.nn.dropout import Dropout
-from minigrad.nn.linear import Linear
 from minigrad.nn.module import Module
 from minigrad.nn.normalization import LayerNorm
 from minigrad.nn.sparse import Embedding
+from minigrad.nn.transformer_sublayer import TransformerSublayers, check_sequences
 from minigrad.tensor import Tensor
 
-_ACTIVATIONS = {"relu": ReLU, "gelu": GELU}
 
-
-class TransformerEncoderLayer(Module):
+class TransformerEncoderLayer(TransformerSublayers):
     def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation="relu",
                  layer_norm_eps=1e-5, batch_first=False, norm_first=False, bias=True):
         super().__init__()
-        if isinstance(activation, str) and activation not in _ACTIVATIONS:
-            raise ValueError(
-                f"TransformerEncoderLayer: activation must be 'relu' or 'gelu' (or a callable), "
-                f"got {activation!r}"
-            )
         self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
                                             batch_first=batch_first)
-        self.linear1 = Linear(d_model, dim_feedforward, bias=bias)
-        self.dropout = Dropout(dropout)
-        self.linear2 = Linear(dim_feedforward, d_model, bias=bias)
+        self._add_feed_forward(d_model, dim_feedforward, dropout, activation, bias)
         self.norm1 = LayerNorm(d_model, eps=layer_norm_eps)
         self.norm2 = LayerNorm(d_model, eps=layer_norm_eps)
         self.dropout1 = Dropout(dropout)
         self.dropout2 = Dropout(dropout)
-        self.activation = _ACTIVATIONS[activation]() if isinstance(activation, str) else activation
-        self.norm_first = norm_first
+        self.d_model, self.batch_first, self.norm_first = d_model, batch_first, norm_first
 
     def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
-        x = src
-        if self.norm_first:
-            x = x + self._self_attention(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
-            return x + self._feed_forward(self.norm2(x))
-        x = self.norm1(x + self._self_attention(x, src_mask, src_key_padding_mask, is_causal))
-        return self.norm2(x + self._feed_forward(x))
-
-    def _self_attention(self, x, mask, key_padding_mask, is_causal):
-        out, _ = self.self_attn(x, x, x, attn_mask=mask, key_padding_mask=key_padding_mask,
-                                need_weights=False, is_causal=is_causal)
-        return self.dropout1(out)
-
-    def _feed_forward(self, x):
-        return self.dropout2(self.linear2(self.dropout(self.activation(self.linear1(x)))))
+        check_sequences(type(self).__name__, self.d_model, self.batch_first, src=src)
+        x = self._residual(src, self.norm1, lambda x: self._self_attention(
+            x, src_mask, src_key_padding_mask, is_causal))
+        return self._residual(x, self.norm2, lambda x: self.dropout2(self._feed_forward(x)))
 
 
 class TransformerEncoder(Module):
