@@ -11,7 +11,8 @@ cross-entropy, the NaN check, backward, Adam), on the same model and data:
                 random images (values do not change the work); an MNIST epoch is 469 steps
 
 The CPU is the same machine's, with numpy's default threads. The GPU runs each kernel choice
-(MINIGRAD_KERNELS=cupy|numba|vendor). Times are wall clock: the NaN check reads every loss,
+(MINIGRAD_KERNELS=cupy|numba|vendor; with vendor, Adam's step is CuPy's dozen array operations
+per parameter instead of kernels/cuda/adam.cu's one launch). Times are wall clock: the NaN check reads every loss,
 and the GPU is synchronized before the clock is read. The median of --repeats timed runs
 after one warm-up run (which also compiles the kernels). An epoch's time is the median time
 per step times the steps of a full epoch; for the digits that is exactly the run timed.

@@ -5,10 +5,13 @@
     conv2d        forward, grad_input, grad_weight as implicit GEMM (im2col on the fly)
     attention     fused forward (online softmax, saves the log-sum-exp) and backward
                   (FlashAttention-2: probabilities recomputed from the saved log-sum-exp)
+    adam_update   the Adam optimizer's step in one pass (one launch per parameter instead of
+                  a dozen array operations)
 
 Files, in reading order:
-    cuda/tiled_gemm.cuh, cuda/matmul.cu, cuda/conv2d.cu, cuda/attention.cu   CUDA C
-    numba_matmul.py, numba_conv2d.py, numba_attention.py                     the same in Numba
+    cuda/tiled_gemm.cuh, cuda/matmul.cu, cuda/conv2d.cu, cuda/attention.cu,
+    cuda/adam.cu                                                             CUDA C
+    numba_matmul.py, numba_conv2d.py, numba_attention.py, numba_optim.py     the same in Numba
     tiles.py          the tile sizes, shared by both and by the launch code
     host.py           the launch code both share: checks, outputs, grid sizes
     cuda_source.py    the .cu text and compiler options (for CuPy, and for the nvcc tests)
@@ -33,6 +36,9 @@ What the ops call (kernels.dispatch; CuPy float32 arrays in, CuPy arrays out):
         causal hides key j from query i when j > i. A query that sees no key gets 0.
     attention_backward(q, k, v, out, lse, grad_out, scale, causal=False,
                        key_padding_mask=None) -> (grad_q, grad_k, grad_v)
+    adam_update(param, grad, m, v, one_minus_beta1, beta2, one_minus_beta2, eps,
+                step_size, bias_correction2_sqrt)
+        in place on param, m, v (float32, one shape); no vendor version (NVIDIA has no Adam)
 
 Where minigrad calls them, for float32 CuPy arrays:
     minigrad/ops/matmul.py      matmul_arrays: every product on the GPU, Linear's included
@@ -40,6 +46,7 @@ Where minigrad calls them, for float32 CuPy arrays:
                                 stay in ops/conv.py)
     minigrad/ops/attention.py   FusedAttentionGPU, for head dim <= 64, no dropout, and masks
                                 that only hide padding keys (or causal)
+    minigrad/optim/adam.py      plain Adam/AdamW (not amsgrad) on float32 parameters
 The Conv2d Function, not the array functions of ops/conv.py, calls the kernels because
 vendor.py falls back to those array functions where CuPy has no cuDNN, and would call itself.
 The CPU never imports this package.

@@ -18,6 +18,7 @@ FILE_OF_KERNEL = {
     "attention_forward": "attention.cu",
     "attention_backward_dkdv": "attention.cu",
     "attention_backward_dq": "attention.cu",
+    "adam_update": "adam.cu",
 }
 
 

@@ -68,6 +68,19 @@ def attention_backward(q, k, v, out, lse, grad_out, scale, causal=False, key_pad
     return function(q, k, v, out, lse, grad_out, scale, causal, key_padding_mask)
 
 
+def adam_update(param, grad, m, v, one_minus_beta1, beta2, one_minus_beta2, eps, step_size,
+                bias_correction2_sqrt):
+    """One Adam step in place on param, m and v (see kernels/cuda/adam.cu). NVIDIA's libraries
+    have no Adam: with MINIGRAD_KERNELS=vendor, optim.Adam keeps its CuPy array lines."""
+    if implementation() == "vendor":
+        raise ValueError(
+            "kernels.dispatch.adam_update: MINIGRAD_KERNELS=vendor has no Adam kernel "
+            "(optim.Adam uses its array operations then)"
+        )
+    numbers = (one_minus_beta1, beta2, one_minus_beta2, eps, step_size, bias_correction2_sqrt)
+    return _pick("adam_update", param, grad, m, v)(param, grad, m, v, *numbers)
+
+
 def _pick(name, *arrays):
     """The implementation of `name` that MINIGRAD_KERNELS selects, after checking that the
     arrays are on the GPU (the CPU path is plain numpy and never comes here)."""

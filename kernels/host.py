@@ -225,6 +225,32 @@ def _attention_launch(kernels, name, q, rows, args, geometry, scale):
     launch(grid, (tiles.ROWS_PER_BLOCK,), (*args, geometry, np.float32(scale)))
 
 
+# ---- the optimizer's update --------------------------------------------------------------------
+
+
+def adam_update(kernels, param, grad, m, v, *numbers):
+    """One Adam step in place on float32 arrays of one shape: param, m and v C-contiguous (the
+    kernel writes them), grad any layout. `numbers` are adam.cu's six float arguments."""
+    _check_float32("adam_update", param, grad, m, v)
+    if not param.shape == grad.shape == m.shape == v.shape:
+        raise ValueError(
+            f"adam_update kernel: param {param.shape}, grad {grad.shape}, m {m.shape} and "
+            f"v {v.shape} must have one shape"
+        )
+    if not all(a.flags.c_contiguous for a in (param, m, v)):
+        raise ValueError(
+            "adam_update kernel: param, m and v must be C-contiguous (they are updated in place)"
+        )
+    if param.size == 0:
+        return
+    xp = array_module(param)
+    flat = (param.reshape(-1), _flat(xp, grad), m.reshape(-1), v.reshape(-1))
+    grid = (_blocks(param.size, tiles.ELEMENTWISE_THREADS), 1, 1)
+    launch = kernels.kernel("adam_update")
+    arguments = (*flat, _int32s(param.size), *map(np.float32, numbers))
+    launch(grid, (tiles.ELEMENTWISE_THREADS,), arguments)
+
+
 # ---- shared helpers -------------------------------------------------------------------------
 
 

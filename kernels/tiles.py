@@ -15,6 +15,9 @@ GEMM_THREADS = (BM // TM) * (BN // TN)
 # waits at a barrier; asking nvcc for that caps a thread at 65536 / (2 * 256) = 128 registers.
 BLOCKS_PER_SM = 2
 
+# Elementwise kernels (the optimizer's update): one thread per element, blocks of this many.
+ELEMENTWISE_THREADS = 256
+
 # Fused attention: a block owns ROWS_PER_BLOCK rows (queries in the forward and dQ kernels,
 # keys in the dK/dV kernel), one per thread, and streams the other side through shared
 # memory TILE rows at a time.
@@ -28,7 +31,7 @@ def cuda_defines(head_dim=None):
     """The tile sizes (and the head dim, for attention) as nvcc/NVRTC -D options."""
     sizes = {"BM": BM, "BN": BN, "BK": BK, "TM": TM, "TN": TN, "GEMM_THREADS": GEMM_THREADS,
              "BLOCKS_PER_SM": BLOCKS_PER_SM}
-    sizes.update(ROWS_PER_BLOCK=ROWS_PER_BLOCK, TILE=TILE)
+    sizes.update(ROWS_PER_BLOCK=ROWS_PER_BLOCK, TILE=TILE, ELEMENTWISE_THREADS=ELEMENTWISE_THREADS)
     if head_dim is not None:
         sizes["HEAD_DIM"] = head_dim
     return tuple(f"-D{name}={value}" for name, value in sizes.items())

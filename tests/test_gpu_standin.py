@@ -269,6 +269,11 @@ def test_training_steps_on_standin_cuda_run_the_cuda_c_kernels(
     )
 
 
+def test_adam_on_standin_cuda_runs_the_adam_kernel(standin_gpu_running_cuda_c):
+    assert_training_matches("mlp", "adam")
+    assert "adam_update" in standin_gpu_running_cuda_c
+
+
 def assert_training_matches(model_name, optimizer_name):
     make_model, inputs = MODELS[model_name]
     cpu_losses, cpu_weights = train_on("cpu", make_model, inputs, OPTIMIZERS[optimizer_name])

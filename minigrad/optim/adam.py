@@ -26,7 +26,7 @@ import math
 
 import numpy as np
 
-from minigrad.backend import array_module
+from minigrad.backend import array_module, device_of
 from minigrad.optim.optimizer import Optimizer
 
 
@@ -80,6 +80,12 @@ class Adam(Optimizer):
         if _fused_update_applies(param, g, m, v, group):
             _fused_update(param, g, m, v, beta1, beta2, group["eps"], lr, step)
             return
+        if _gpu_kernel_applies(param, m, v, group):
+            from kernels import dispatch  # the CPU never imports the GPU kernels
+
+            numbers = _update_numbers(param.dtype, beta1, beta2, group["eps"], lr, step)
+            dispatch.adam_update(param, g, m, v, *numbers)
+            return
         m += (1 - beta1) * (g - m)
         v *= beta2
         v += (1 - beta2) * g * g
@@ -102,19 +108,39 @@ def _fused_update_applies(param, grad, m, v, group):
     )
 
 
+def _gpu_kernel_applies(param, m, v, group):
+    """Plain Adam on float32 CuPy arrays runs kernels/cuda/adam.cu (or its Numba twin): one
+    launch per parameter instead of about twelve. MINIGRAD_KERNELS=vendor keeps the CuPy
+    lines of `Adam._update`, the yardstick the kernel is measured against."""
+    if group["amsgrad"] or device_of(param) != "cuda":
+        return False
+    from kernels import dispatch
+
+    return dispatch.implementation() != "vendor" and all(
+        a.dtype == np.float32 and a.flags.c_contiguous for a in (param, m, v)
+    )
+
+
 def _fused_update(param, grad, m, v, beta1, beta2, eps, lr, step):
     """`Adam._update`'s formulas in one pass over memory (see cpu_kernels.adam_update): the
     textbook lines make about ten passes, each with a temporary array, and Adam runs over
-    every parameter at every step. The numbers are passed in the parameter's dtype, so the
-    arithmetic is float32 for a float32 model, as it is in the numpy lines."""
+    every parameter at every step."""
     from minigrad.ops import cpu_kernels  # numba loads on first use, not on import
 
-    as_dtype = param.dtype.type
     cpu_kernels.adam_update(
         param.reshape(-1), grad.reshape(-1), m.reshape(-1), v.reshape(-1),
+        *_update_numbers(param.dtype, beta1, beta2, eps, lr, step),
+    )
+
+
+def _update_numbers(dtype, beta1, beta2, eps, lr, step):
+    """(1 − β₁, β₂, 1 − β₂, ε, γ / (1 − β₁ᵗ), √(1 − β₂ᵗ)): what the one-pass updates take, in
+    the parameter's dtype, so the arithmetic is float32 for a float32 model, as it is in the
+    array lines."""
+    as_dtype = dtype.type
+    return (
         as_dtype(1 - beta1), as_dtype(beta2), as_dtype(1 - beta2), as_dtype(eps),
-        as_dtype(lr / (1 - math.pow(beta1, step))),
-        as_dtype(math.sqrt(1 - math.pow(beta2, step))),
+        as_dtype(lr / (1 - math.pow(beta1, step))), as_dtype(math.sqrt(1 - math.pow(beta2, step))),
     )
 
 

@@ -125,3 +125,21 @@ def test_minigrad_matmul_on_the_gpu_runs_the_chosen_kernel(implementation, monke
     assert len(launched) == expected_launches
     assert_close(a_gpu.grad.data, np.broadcast_to(b.sum(axis=1), (3, 5, 7)).astype(np.float64))
     assert_close(b_gpu.grad.data, a.sum(axis=(0, 1))[:, None].repeat(4, axis=1).astype(np.float64))
+
+
+def test_adam_update_kernel_matches_the_formulas(implementation):
+    if implementation == "vendor":
+        pytest.skip("NVIDIA's libraries have no Adam: optim.Adam keeps its array lines")
+    param, m, grad = float32s((1000,), (1000,), (1000,))
+    v = np.abs(float32s((1000,), seed=1)[0]) + np.float32(0.1)
+    numbers = (0.1, 0.999, 0.001, 1e-8, 0.01 / (1 - 0.9**3), (1 - 0.999**3) ** 0.5)
+    gpu = on_gpu(param, grad, m, v)
+    dispatch.adam_update(*gpu, *numbers)
+    one_minus_beta1, beta2, one_minus_beta2, eps, step_size, correction = numbers
+    g = grad.astype(np.float64)
+    want_m = m + one_minus_beta1 * (g - m)
+    want_v = beta2 * v + one_minus_beta2 * g * g
+    want_param = param - step_size * want_m / (np.sqrt(want_v) / correction + eps)
+    for name, got, want in zip(("param", "m", "v"), (gpu[0], gpu[2], gpu[3]),
+                               (want_param, want_m, want_v)):
+        assert_close(got, want, name)

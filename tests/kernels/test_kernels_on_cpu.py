@@ -185,3 +185,29 @@ def test_attention_forward_and_backward_match_autograd(implementation, tmp_path,
     expected = reference.attention_with_grads(q, k, v, grad_out, scale, causal, mask)
     for name, want in zip(("out", "lse", "dq", "dk", "dv"), expected):
         np.testing.assert_allclose(got[name], want, rtol=1e-5, atol=1e-5, err_msg=name)
+
+
+def test_adam_update_matches_the_formulas(implementation, tmp_path):
+    """One Adam step on 300 elements (two blocks, the second part-filled), against the
+    formulas of optim/adam.py in float64; the gradient comes in as a strided view."""
+    param, m, grad_rows = random_arrays((300,), (300,), (300, 2))
+    v = np.abs(random_arrays((300,))[0]) + np.float32(0.1)
+    numbers = (0.1, 0.999, 0.001, 1e-8, 0.01 / (1 - 0.9**3), (1 - 0.999**3) ** 0.5)
+    got = run_on_cpu(
+        implementation,
+        tmp_path,
+        f"""
+        param, m, v = inputs["param"], inputs["m"], inputs["v"]
+        host.adam_update(kernels, param, inputs["grad_rows"][:, 0], m, v, *{numbers})
+        outputs.update(param=param, m=m, v=v)
+        """,
+        param=param, m=m, v=v, grad_rows=grad_rows,
+    )
+    one_minus_beta1, beta2, one_minus_beta2, eps, step_size, correction = numbers
+    g = grad_rows[:, 0].astype(np.float64)
+    want_m = m + one_minus_beta1 * (g - m)
+    want_v = beta2 * v + one_minus_beta2 * g * g
+    want_param = param - step_size * want_m / (np.sqrt(want_v) / correction + eps)
+    for name, want in (("m", want_m), ("v", want_v), ("param", want_param)):
+        np.testing.assert_allclose(got[name], want, rtol=2e-6, atol=1e-7, err_msg=name)
+

@@ -41,6 +41,7 @@ signatures = {
     "attention_forward": (*attention, floats, floats, UniTuple(int32, 6), scale),
     "attention_backward_dkdv": (*attention, *[floats] * 5, UniTuple(int32, 6), scale),
     "attention_backward_dq": (*attention, *[floats] * 4, UniTuple(int32, 6), scale),
+    "adam_update": (floats, floats, floats, floats, UniTuple(int32, 1), *[float32] * 6),
 }
 ptx = {}
 for name, signature in signatures.items():
