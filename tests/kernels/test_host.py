@@ -157,3 +157,36 @@ def test_unfused_vendor_attention_matches_autograd(causal, padded):
     for name, got, want in zip(("out", "lse", "dq", "dk", "dv"), (out, lse, *grads), expected):
         assert got.dtype == np.float32, name
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5, err_msg=name)
+
+
+def test_adam_update_launches_one_thread_per_element_on_the_arrays_in_place():
+    kernels = RecordingKernels()
+    param, grad, m, v = float32s((3, 200), (3, 200), (3, 200), (3, 200))
+    host.adam_update(kernels, param, grad, m, v, 0.1, 0.999, 0.001, 1e-8, 0.01, 0.03)
+    (launch,) = kernels.launches
+    assert launch["grid"] == (3, 1, 1) and launch["block"] == (tiles.ELEMENTWISE_THREADS,)
+    assert launch["args"][0].base is param and launch["args"][2].base is m  # written in place
+    assert launch["args"][4] == (600,)
+    assert all(isinstance(x, np.float32) for x in launch["args"][5:])
+
+
+@pytest.mark.parametrize(
+    "change, error, message",
+    [
+        (lambda a: {**a, "grad": a["grad"][:, :5]}, ValueError, "must have one shape"),
+        (lambda a: {**a, "m": np.asfortranarray(a["m"])}, ValueError, "C-contiguous"),
+        (lambda a: {**a, "v": a["v"].astype(np.float64)}, TypeError, "expected float32"),
+    ],
+)
+def test_adam_update_errors_come_before_any_launch(change, error, message):
+    kernels = RecordingKernels()
+    arrays = dict(zip(("param", "grad", "m", "v"), float32s(*[(4, 6)] * 4)))
+    with pytest.raises(error, match=message):
+        host.adam_update(kernels, *change(arrays).values(), 0.1, 0.999, 0.001, 1e-8, 0.01, 0.03)
+    assert kernels.launches == []
+
+
+def test_vendor_has_no_adam_and_says_so(monkeypatch):
+    monkeypatch.setenv("MINIGRAD_KERNELS", "vendor")
+    with pytest.raises(ValueError, match="vendor has no Adam kernel"):
+        dispatch.adam_update(*float32s((3,), (3,), (3,), (3,)), 0.1, 0.999, 0.001, 1e-8, 0.01, 0.03)
