@@ -238,13 +238,9 @@ class Bench:
         title = f"attention, B={batch} H={heads} L={seq} D={HEAD_DIM}"
         title += " causal" if causal else ""
         group = Group("attention", title, (UNFUSED, SDPA) if self.torch else (UNFUSED,))
-        candidates = [
-            (label, self.dispatched_attention(choice, arrays, scale, causal))
-            for choice, label in self.implementations(UNFUSED)
-        ]
-        if self.torch is not None:
-            candidates.append((SDPA, self.torch_attention(arrays, scale, causal)))
-        for label, (forward, forward_backward, peak_mib) in candidates:
+        for label, (forward, forward_backward, peak_mib) in self.attention_candidates(
+            arrays, scale, causal
+        ):
             forward_error = self.error(forward()[:1], (out64,))
             backward_error = self.error(forward_backward(), grads64)
             peak = peak_mib(forward_backward)
@@ -252,6 +248,18 @@ class Bench:
             group.add("forward + backward", label, self.median_ms(forward_backward),
                       3.5 * forward_flops, backward_error, peak)
         return group
+
+    def attention_candidates(self, arrays, scale, causal, leave_out=()):
+        """(label, (forward, forward_backward, peak_mib)) for each kernel choice asked for but
+        those in leave_out, and for PyTorch's SDPA when torch is there."""
+        candidates = [
+            (label, self.dispatched_attention(choice, arrays, scale, causal))
+            for choice, label in self.implementations(UNFUSED)
+            if choice not in leave_out
+        ]
+        if self.torch is not None:
+            candidates.append((SDPA, self.torch_attention(arrays, scale, causal)))
+        return candidates
 
     def dispatched_attention(self, choice, arrays, scale, causal):
         """forward() -> (out, lse), forward_backward() -> (dq, dk, dv) through the kernels that
@@ -295,13 +303,7 @@ class Bench:
         scale = HEAD_DIM**-0.5
         for seq in lengths:
             arrays = [self.random(batch, heads, seq, HEAD_DIM) for _ in range(4)]
-            candidates = [
-                (label, self.dispatched_attention(choice, arrays, scale, False))
-                for choice, label in self.implementations(UNFUSED)
-                if choice != "numba"
-            ]
-            if self.torch is not None:
-                candidates.append((SDPA, self.torch_attention(arrays, scale, False)))
+            candidates = self.attention_candidates(arrays, scale, False, leave_out=("numba",))
             for label, (_, forward_backward, peak_mib) in candidates:
                 peaks.setdefault(label, {})[seq] = peak_mib(forward_backward)
             del arrays, candidates
