@@ -33,6 +33,14 @@ from minigrad.tensor import Tensor
 DIRECTION_SUFFIXES = ("", "_reverse")
 
 
+def reset_recurrent_parameters(module):
+    """Every weight and bias of a recurrent layer or cell drawn from U(-1/√H, 1/√H), H its
+    hidden_size: PyTorch's initialisation of both."""
+    bound = 1 / math.sqrt(module.hidden_size)
+    for weight in module.parameters():
+        init.uniform_(weight, -bound, bound)
+
+
 class RNNBase(Module):
     """forward(input, hx=None) -> output, final states.
 
@@ -80,9 +88,7 @@ class RNNBase(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        bound = 1 / math.sqrt(self.hidden_size)
-        for weight in self.parameters():
-            init.uniform_(weight, -bound, bound)
+        reset_recurrent_parameters(self)
 
     def forward(self, input, hx=None):
         self._check_input(input)

@@ -10,13 +10,11 @@ Parameters have PyTorch's names: `weight_ih` (G·H, input_size), `weight_hh` (G�
 initialised U(-1/√H, 1/√H).
 """
 
-import math
-
 from minigrad.checks import check_floating
 from minigrad.creation import empty, zeros
-from minigrad.nn import init
 from minigrad.nn.module import Module, Parameter
 from minigrad.nn.rnn import GRU, LSTM, RNN
+from minigrad.nn.rnn_base import reset_recurrent_parameters
 from minigrad.ops.rnn import NONLINEARITIES
 from minigrad.tensor import Tensor
 
@@ -46,9 +44,7 @@ class RNNCellBase(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        bound = 1 / math.sqrt(self.hidden_size)
-        for weight in self.parameters():
-            init.uniform_(weight, -bound, bound)
+        reset_recurrent_parameters(self)
 
     def forward(self, input, hx=None):
         if input.ndim not in (1, 2) or input.shape[-1] != self.input_size:
