@@ -57,3 +57,22 @@ def test_reduce_on_plateau_matches_pytorch(case):
         scheduler.step(metric)
         lrs.append(scheduler.get_last_lr())
     np.testing.assert_allclose(lrs, case["lrs"], rtol=1e-12)
+
+
+@pytest.mark.parametrize("case", FIXTURE["lbfgs"], ids=lambda c: str(c["options"]))
+def test_lbfgs_steps_match_pytorch(case):
+    params = problem.make_params()
+    optimizer = optim.LBFGS(params, **case["options"])
+
+    def closure():
+        optimizer.zero_grad()
+        value = problem.loss(params)
+        value.backward()
+        return value
+
+    for row, loss, counts in zip(case["trajectory"], case["losses"], case["counts"]):
+        assert optimizer.step(closure).item() == pytest.approx(loss, rel=1e-12)
+        np.testing.assert_allclose(problem.flat([p.numpy() for p in params]), row,
+                                   rtol=1e-10, atol=1e-12)
+        state = optimizer.state[params[0]]
+        assert [state["n_iter"], state["func_evals"]] == counts.tolist()
