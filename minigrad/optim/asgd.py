@@ -54,5 +54,6 @@ class ASGD(Optimizer):
             ax += state["mu"] * (param - ax)
         else:
             ax[...] = param
-        state["eta"] = group["lr"] / (1 + lambd * group["lr"] * step) ** group["alpha"]
-        state["mu"] = 1 / max(1, step - group["t0"])
+        # Python floats, like the options: numpy float64 scalars would widen float32 arithmetic
+        state["eta"] = float(group["lr"] / (1 + lambd * group["lr"] * step) ** group["alpha"])
+        state["mu"] = float(1 / max(1, step - group["t0"]))

@@ -61,7 +61,7 @@ class NAdam(Optimizer):
 
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * group["momentum_decay"]))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * group["momentum_decay"]))
-        state["mu_product"] *= mu
+        state["mu_product"] = float(state["mu_product"] * mu)  # a Python float, like step
         mu_product = state["mu_product"]
 
         m, v = state["exp_avg"], state["exp_avg_sq"]

@@ -76,3 +76,8 @@ def test_lbfgs_steps_match_pytorch(case):
                                    rtol=1e-10, atol=1e-12)
         state = optimizer.state[params[0]]
         assert [state["n_iter"], state["func_evals"]] == counts.tolist()
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURE["defaults"]))
+def test_default_options_are_pytorchs(name):
+    assert getattr(optim, name)(problem.make_params()).defaults == FIXTURE["defaults"][name]
