@@ -33,6 +33,14 @@ def test_optimizer_trajectory_matches_pytorch(case):
     np.testing.assert_allclose(trajectory, case["trajectory"], rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.parametrize("case", FIXTURE["float32_optimizers"], ids=case_id)
+def test_float32_trajectory_matches_pytorchs_float32_run(case):
+    params = problem.make_params(np.float32)
+    optimizer = getattr(optim, case["name"])(params, **case["options"])
+    trajectory = problem.run(optimizer, params, steps=len(case["trajectory"]))
+    np.testing.assert_allclose(trajectory, case["trajectory"], rtol=1e-5, atol=1e-6)
+
+
 def two_group_optimizer():
     a, b = mg.nn.Parameter(mg.zeros(2)), mg.nn.Parameter(mg.zeros(3))
     base, second = FIXTURE["base_lrs"]
