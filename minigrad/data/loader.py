@@ -30,8 +30,6 @@ each array with one fancy-index, instead of fetching the samples one by one in P
 stacking them. The result is the same batch.
 """
 
-import itertools
-
 import numpy as np
 
 from minigrad.backend import array_module, normalize_device
@@ -97,12 +95,14 @@ class DataLoader:
             _rows_of_arrays(dataset) if collate_fn is None and not self._iterable else None
         )
 
+    def _stream_chunks(self):
+        """A stream's samples in lists of batch_size: BatchSampler's cutting works on any
+        iterable, samples as well as indices."""
+        return BatchSampler(self.dataset, self.batch_size, self.drop_last)
+
     def __len__(self):
         """The number of batches in one epoch (for a stream, if it knows its length)."""
-        if not self._iterable:
-            return len(self.batch_sampler)
-        full, rest = divmod(len(self.dataset), self.batch_size)
-        return full + (1 if rest and not self.drop_last else 0)
+        return len(self._stream_chunks() if self._iterable else self.batch_sampler)
 
     def _fetch(self, indices):
         if self._rows_of_arrays is not None:
@@ -128,10 +128,7 @@ class DataLoader:
             yield _move(self._fetch(indices), self.device)
 
     def _stream_batches(self):
-        stream = iter(self.dataset)
-        while samples := list(itertools.islice(stream, self.batch_size)):
-            if len(samples) < self.batch_size and self.drop_last:
-                return
+        for samples in self._stream_chunks():
             yield _move(self._collate(samples), self.device)
 
 
