@@ -6,6 +6,8 @@ two short methods, and every dataset gets shuffling and batching for free.
 
     ds = TensorDataset(images, labels)           # one row of each array per sample
     train, val = random_split(ds, [0.8, 0.2])    # Subsets that share ds's arrays
+
+An IterableDataset is the other kind: a stream, `iter(ds)`, for data that cannot be indexed.
 """
 
 import numpy as np
@@ -15,13 +17,42 @@ from minigrad.tensor import Tensor
 
 
 class Dataset:
-    """The interface: subclasses define `__getitem__(index)` and `__len__()`."""
+    """The interface: subclasses define `__getitem__(index)` and `__len__()`.
+    `a + b` is the samples of a, then those of b (a ConcatDataset)."""
 
     def __getitem__(self, index):
         raise NotImplementedError(f"{type(self).__name__} must define __getitem__(index)")
 
     def __len__(self):
         raise NotImplementedError(f"{type(self).__name__} must define __len__()")
+
+    def __add__(self, other):
+        # imported here, not at the top: combined.py builds on this file
+        from minigrad.data.combined import ConcatDataset
+
+        return ConcatDataset([self, other])
+
+
+class IterableDataset(Dataset):
+    """A stream of samples: subclasses define `__iter__()` (and `__len__()` if they know it).
+
+    For data that cannot be indexed: lines read from a file, samples generated on the fly.
+    The DataLoader takes its samples in the order the stream gives them and batches them as
+    they come, so there is no sampler and no shuffle. `a + b` streams a, then b (a
+    ChainDataset).
+    """
+
+    def __iter__(self):
+        raise NotImplementedError(f"{type(self).__name__} must define __iter__()")
+
+    def __getitem__(self, index):
+        raise TypeError(f"{type(self).__name__} is an IterableDataset: iterate over it, "
+                        "it cannot be indexed")
+
+    def __add__(self, other):
+        from minigrad.data.combined import ChainDataset
+
+        return ChainDataset([self, other])
 
 
 class TensorDataset(Dataset):

@@ -44,10 +44,7 @@ class Adam(Optimizer):
         decoupled_weight_decay=False,
     ):
         self._check_nonnegative(lr=lr, eps=eps, weight_decay=weight_decay)
-        if len(betas) != 2 or not all(0.0 <= beta < 1.0 for beta in betas):
-            raise ValueError(
-                f"{type(self).__name__}: betas must be two numbers in [0, 1), got {betas}"
-            )
+        self._check_betas(betas)
         defaults = dict(
             lr=lr,
             betas=tuple(betas),
@@ -68,13 +65,9 @@ class Adam(Optimizer):
             if group["amsgrad"]:
                 state["max_exp_avg_sq"] = xp.zeros_like(param)
         state["step"] += 1
-        step, lr, weight_decay = state["step"], group["lr"], group["weight_decay"]
+        step, lr = state["step"], group["lr"]
         beta1, beta2 = group["betas"]
-
-        if group["decoupled_weight_decay"]:
-            param *= 1 - lr * weight_decay
-            weight_decay = 0.0
-        g = self._direction(param, grad, group["maximize"], weight_decay)
+        g = self._direction_after_weight_decay(param, grad, group)
 
         m, v = state["exp_avg"], state["exp_avg_sq"]
         if _fused_update_applies(param, g, m, v, group):

@@ -131,10 +131,29 @@ class Optimizer:
             direction = direction + weight_decay * param
         return direction
 
+    def _direction_after_weight_decay(self, param, grad, group):
+        """`_direction` for the Adam family, whose groups say how to apply weight decay.
+
+        With group['decoupled_weight_decay'] (AdamW's way) θ first shrinks by the factor
+        1 − γλ, in place, and the rule then follows the plain gradient; otherwise λθ is
+        added to the gradient (L2 penalty).
+        """
+        weight_decay = group["weight_decay"]
+        if group.get("decoupled_weight_decay"):
+            param *= 1 - group["lr"] * weight_decay
+            weight_decay = 0.0
+        return self._direction(param, grad, group["maximize"], weight_decay)
+
     def _check_nonnegative(self, **values):
         for name, value in values.items():
             if not value >= 0.0:
                 raise ValueError(f"{type(self).__name__}: invalid {name} {value} (must be >= 0)")
+
+    def _check_betas(self, betas):
+        if len(betas) != 2 or not all(0.0 <= beta < 1.0 for beta in betas):
+            raise ValueError(
+                f"{type(self).__name__}: betas must be two numbers in [0, 1), got {betas}"
+            )
 
     # ---- saving and resuming -------------------------------------------------------------
     def state_dict(self):
@@ -184,8 +203,9 @@ class Optimizer:
             if param_id not in params_by_id:
                 raise ValueError(f"load_state_dict: state for unknown parameter id {param_id!r}")
             p = params_by_id[param_id]
+            shape = self._state_array_shape(p)
             state[p] = {
-                key: _restore(value, p, f"state[{param_id!r}][{key!r}]")
+                key: _restore(value, p, shape, f"state[{param_id!r}][{key!r}]")
                 for key, value in saved_state.items()
             }
         self.state = state
@@ -193,6 +213,10 @@ class Optimizer:
             {**{k: v for k, v in saved.items() if k != "params"}, "params": group["params"]}
             for saved, group in zip(saved_groups, self.param_groups)
         ]
+
+    def _state_array_shape(self, param):
+        """The shape of the arrays in `param`'s state: the parameter's own, as a rule."""
+        return tuple(param.shape)
 
     def __repr__(self):
         lines = [f"{type(self).__name__} ("]
@@ -203,21 +227,26 @@ class Optimizer:
 
 
 def _snapshot(value):
-    """A state entry as it goes into a state dict: arrays copied to numpy, numbers as they are."""
-    if isinstance(value, (int, float)):
+    """A state entry as it goes into a state dict: arrays copied to numpy, numbers (and None)
+    as they are, lists (LBFGS's history) entry by entry."""
+    if value is None or isinstance(value, (int, float)):
         return value
+    if isinstance(value, list):
+        return [_snapshot(item) for item in value]
     return np.array(to_numpy(value), copy=True)
 
 
-def _restore(value, param, where):
-    if isinstance(value, (int, float)):
+def _restore(value, param, shape, where):
+    if value is None or isinstance(value, (int, float)):
         return value
+    if isinstance(value, (list, tuple)):
+        return [_restore(item, param, shape, f"{where}[{i}]") for i, item in enumerate(value)]
     if isinstance(value, Tensor):
         value = value.data
-    if tuple(value.shape) != tuple(param.shape):
+    if tuple(value.shape) != shape:
         raise ValueError(
-            f"load_state_dict: {where} has shape {tuple(value.shape)}, but the parameter "
-            f"has shape {tuple(param.shape)}"
+            f"load_state_dict: {where} has shape {tuple(value.shape)}, but the parameter's "
+            f"state needs shape {shape}"
         )
     value = to_device(value, param.device).astype(param.dtype, copy=False)
     return array_module(value).array(value, copy=True)

@@ -4,7 +4,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import minigrad as mg
-from minigrad.data import DataLoader, Dataset, TensorDataset, default_collate, random_split
+from minigrad.data import (
+    DataLoader,
+    Dataset,
+    IterableDataset,
+    RandomSampler,
+    SubsetRandomSampler,
+    TensorDataset,
+    WeightedRandomSampler,
+    default_collate,
+    random_split,
+)
 
 
 def _ids(loader):
@@ -173,3 +183,82 @@ def test_device_cuda_moves_every_batch_to_the_gpu(collate_fn):
     batches = list(loader)
     assert all(x.device == "cuda" and y.device == "cuda" for x, y in batches)
     np.testing.assert_array_equal(batches[1][1].numpy(), [4, 5])
+
+
+# ---- samplers, batch samplers, generators and streams ---------------------------------------
+
+
+def test_loader_follows_a_given_sampler():
+    sampler = SubsetRandomSampler([1, 3, 5, 7, 9], generator=0)
+    batches = _ids(DataLoader(_dataset(10), batch_size=2, sampler=sampler))
+    assert [len(b) for b in batches] == [2, 2, 1]
+    assert sorted(i for batch in batches for i in batch) == [1, 3, 5, 7, 9]
+
+
+def test_loader_with_a_weighted_sampler_oversamples():
+    sampler = WeightedRandomSampler([0.0] * 9 + [1.0], num_samples=8, generator=0)
+    loader = DataLoader(_dataset(10), batch_size=4, sampler=sampler)
+    assert len(loader) == 2 and _ids(loader) == [[9] * 4, [9] * 4]
+
+
+def test_loader_follows_a_given_batch_sampler():
+    batch_sampler = [[4, 0], [2], [1, 3, 5]]
+    loader = DataLoader(_dataset(6), batch_sampler=batch_sampler)
+    assert _ids(loader) == batch_sampler and len(loader) == 3
+    generic = DataLoader(_dataset(6), batch_sampler=batch_sampler, collate_fn=default_collate)
+    assert _ids(generic) == batch_sampler
+
+
+def test_shuffle_is_a_random_sampler_drawing_from_the_generator():
+    first = DataLoader(_dataset(30), batch_size=30, shuffle=True, generator=4)
+    second = DataLoader(_dataset(30), batch_size=30, shuffle=True,
+                        generator=np.random.default_rng(4))
+    assert isinstance(first.sampler, RandomSampler)
+    epochs = [_ids(first) for _ in range(2)]
+    assert epochs == [_ids(second) for _ in range(2)]
+    assert epochs[0] != epochs[1]
+    assert epochs[0] == [list(RandomSampler(range(30), generator=4))]
+
+
+class _Stream(IterableDataset):
+    def __init__(self, n):
+        self.n = n
+
+    def __iter__(self):
+        return ((np.float32(i), i) for i in range(self.n))
+
+    def __len__(self):
+        return self.n
+
+
+@pytest.mark.parametrize("drop_last, want", [(False, [[0, 1, 2], [3, 4, 5], [6]]),
+                                              (True, [[0, 1, 2], [3, 4, 5]])])
+def test_iterable_dataset_is_batched_in_stream_order(drop_last, want):
+    loader = DataLoader(_Stream(7), batch_size=3, drop_last=drop_last)
+    assert _ids(loader) == want and len(loader) == len(want)
+    x, _ = next(iter(loader))
+    assert x.dtype == np.float32 and x.tolist() == [0.0, 1.0, 2.0]
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"shuffle": True}, "IterableDataset: expected unspecified shuffle"),
+    ({"sampler": [0, 1]}, "IterableDataset: expected unspecified sampler"),
+    ({"batch_sampler": [[0]]}, "IterableDataset: expected unspecified batch_sampler"),
+])
+def test_iterable_dataset_refuses_orders(options, message):
+    with pytest.raises(ValueError, match=message):
+        DataLoader(_Stream(3), **options)
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"sampler": [0, 1], "shuffle": True}, "sampler option is mutually exclusive with shuffle"),
+    ({"batch_sampler": [[0]], "batch_size": 2}, "batch_sampler option is mutually exclusive"),
+    ({"batch_sampler": [[0]], "shuffle": True}, "batch_sampler option is mutually exclusive"),
+    ({"batch_sampler": [[0]], "sampler": [0]}, "batch_sampler option is mutually exclusive"),
+    ({"batch_sampler": [[0]], "drop_last": True}, "batch_sampler option is mutually exclusive"),
+    ({"shuffle": True, "seed": 1, "generator": 2}, "seed steers the shuffle"),
+    ({"sampler": [0, 1], "seed": 1}, "seed steers the shuffle"),
+])
+def test_exclusive_loader_options_are_refused(options, message):
+    with pytest.raises(ValueError, match=f"DataLoader: {message}"):
+        DataLoader(_dataset(4), **options)

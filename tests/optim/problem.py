@@ -29,13 +29,14 @@ def numpy_gradient(theta):
     return 2 * flat(SCALE) * (theta - flat(TARGET)) + 0.4 * theta**3
 
 
-def make_params(dtype=np.float64):
-    return [mg.nn.Parameter(mg.tensor(a, dtype=dtype)) for a in INIT]
+def make_params(dtype=np.float64, device="cpu"):
+    return [mg.nn.Parameter(mg.tensor(a, dtype=dtype, device=device)) for a in INIT]
 
 
 def loss(params):
     terms = [
-        (mg.tensor(s, dtype=p.dtype) * (p - mg.tensor(t, dtype=p.dtype)) ** 2).sum()
+        (mg.tensor(s, dtype=p.dtype, device=p.device)
+         * (p - mg.tensor(t, dtype=p.dtype, device=p.device)) ** 2).sum()
         + 0.1 * (p**4).sum()
         for p, t, s in zip(params, TARGET, SCALE)
     ]

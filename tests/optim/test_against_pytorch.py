@@ -33,6 +33,14 @@ def test_optimizer_trajectory_matches_pytorch(case):
     np.testing.assert_allclose(trajectory, case["trajectory"], rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.parametrize("case", FIXTURE["float32_optimizers"], ids=case_id)
+def test_float32_trajectory_matches_pytorchs_float32_run(case):
+    params = problem.make_params(np.float32)
+    optimizer = getattr(optim, case["name"])(params, **case["options"])
+    trajectory = problem.run(optimizer, params, steps=len(case["trajectory"]))
+    np.testing.assert_allclose(trajectory, case["trajectory"], rtol=1e-5, atol=1e-6)
+
+
 def two_group_optimizer():
     a, b = mg.nn.Parameter(mg.zeros(2)), mg.nn.Parameter(mg.zeros(3))
     base, second = FIXTURE["base_lrs"]
@@ -57,3 +65,27 @@ def test_reduce_on_plateau_matches_pytorch(case):
         scheduler.step(metric)
         lrs.append(scheduler.get_last_lr())
     np.testing.assert_allclose(lrs, case["lrs"], rtol=1e-12)
+
+
+@pytest.mark.parametrize("case", FIXTURE["lbfgs"], ids=lambda c: str(c["options"]))
+def test_lbfgs_steps_match_pytorch(case):
+    params = problem.make_params()
+    optimizer = optim.LBFGS(params, **case["options"])
+
+    def closure():
+        optimizer.zero_grad()
+        value = problem.loss(params)
+        value.backward()
+        return value
+
+    for row, loss, counts in zip(case["trajectory"], case["losses"], case["counts"]):
+        assert optimizer.step(closure).item() == pytest.approx(loss, rel=1e-12)
+        np.testing.assert_allclose(problem.flat([p.numpy() for p in params]), row,
+                                   rtol=1e-10, atol=1e-12)
+        state = optimizer.state[params[0]]
+        assert [state["n_iter"], state["func_evals"]] == counts.tolist()
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURE["defaults"]))
+def test_default_options_are_pytorchs(name):
+    assert getattr(optim, name)(problem.make_params()).defaults == FIXTURE["defaults"][name]

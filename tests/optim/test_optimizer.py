@@ -5,7 +5,19 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from minigrad.optim import SGD, Adagrad, Adam, AdamW, RMSprop
+from minigrad.optim import (
+    ASGD,
+    SGD,
+    Adadelta,
+    Adagrad,
+    Adam,
+    Adamax,
+    AdamW,
+    NAdam,
+    RAdam,
+    RMSprop,
+    Rprop,
+)
 from tests.optim.problem import loss, make_params, run
 
 # options that make each optimizer keep every kind of state it has
@@ -15,6 +27,12 @@ FULL_STATE = [
     (AdamW, {"lr": 0.05, "amsgrad": True}),
     (RMSprop, {"lr": 0.01, "momentum": 0.9, "centered": True}),
     (Adagrad, {"lr": 0.05, "lr_decay": 0.01}),
+    (NAdam, {"lr": 0.05, "weight_decay": 0.01}),
+    (RAdam, {"lr": 0.05, "betas": (0.8, 0.9), "weight_decay": 0.01}),  # rectified from step 3
+    (Adamax, {"lr": 0.05, "weight_decay": 0.01}),
+    (Adadelta, {"lr": 0.5, "weight_decay": 0.01}),
+    (Rprop, {"lr": 0.05}),
+    (ASGD, {"lr": 0.05, "t0": 2}),  # averaging from step 3
 ]
 IDS = [cls.__name__ for cls, _ in FULL_STATE]
 
@@ -87,7 +105,7 @@ def test_update_keeps_the_parameter_dtype(cls, options, dtype):
     for p in params:
         assert p.dtype == dtype
         for value in optimizer.state[p].values():
-            assert isinstance(value, int) or value.dtype == dtype
+            assert isinstance(value, (int, float)) or value.dtype == dtype
 
 
 @pytest.mark.parametrize("cls, options", FULL_STATE, ids=IDS)
@@ -98,7 +116,10 @@ def test_numpy_float64_options_do_not_widen_a_float32_model(cls, options):
     run(optimizer, params, steps=2)
     for p in params:
         assert p.dtype == np.float32
-        assert all(isinstance(v, int) or v.dtype == np.float32 for v in optimizer.state[p].values())
+        assert all(
+            type(v) in (int, float) or v.dtype == np.float32
+            for v in optimizer.state[p].values()
+        )
 
 
 @pytest.mark.parametrize("cls, options", FULL_STATE, ids=IDS)

@@ -1,5 +1,9 @@
 """`minigrad.nn.utils`: helpers around training, named as in `torch.nn.utils`."""
 
 from minigrad.nn.utils.clip_grad import clip_grad_norm_, clip_grad_value_  # noqa: F401
+from minigrad.nn.utils.convert_parameters import (  # noqa: F401
+    parameters_to_vector,
+    vector_to_parameters,
+)
 from minigrad.nn.utils.finite_loss import check_finite  # noqa: F401
 from minigrad.nn.utils.regularization import l1_penalty, l2_penalty  # noqa: F401
