@@ -13,11 +13,16 @@ from minigrad.ops.rearrange import roll
 
 def cross(input, other, dim=None):
     """torch.cross: the 3-vector cross product along `dim` (None: the first dim of size 3,
-    PyTorch's deprecated default), after broadcasting.
+    PyTorch's deprecated default), after broadcasting inputs of the same rank.
 
     c = a × b = (a₁b₂ − a₂b₁, a₂b₀ − a₀b₂, a₀b₁ − a₁b₀): rolling a by −1 and b by −2 lines up
     the first products, rolling a by −2 and b by −1 the second.
     """
+    if input.ndim != other.ndim:
+        raise ValueError(
+            f"cross: inputs must have the same number of dims, got shapes "
+            f"{tuple(input.shape)} and {tuple(other.shape)}"
+        )
     error = broadcast_error("cross", input.shape, other.shape)
     if error is not None:
         raise error

@@ -182,12 +182,14 @@ def flipud(input):
 
 def diff(input, n=1, dim=-1, prepend=None, append=None):
     """torch.diff: the n-th forward difference out[i] = x[i + 1] − x[i] along dim, after
-    joining `prepend` and `append` to input along that dim."""
+    joining `prepend` and `append` to input along that dim (n = 0: input, unjoined)."""
     if input.ndim < 1:
         raise ValueError("diff: expected at least 1 dim, got a 0-d tensor")
     if n < 0:
         raise ValueError(f"diff: order n must be non-negative, got {n}")
     axis = normalize_dim("diff", dim, input.ndim, input.shape)
+    if n == 0:
+        return input
     pieces = [t for t in (prepend, input, append) if t is not None]
     out = cat(pieces, axis) if len(pieces) > 1 else input
     for _ in range(n):
