@@ -112,9 +112,16 @@ def multinomial(input, num_samples, replacement=False):
         raise ValueError(
             f"multinomial: fewer than {num_samples} categories have non-zero weight in a row"
         )
-    rows = [
-        _generator.choice(categories, num_samples, replace=replacement, p=w / total)
-        for w, total in zip(weights.astype(np.float64), totals)
-    ]
-    samples = np.stack(rows).astype(np.int64)
+    weights = weights.astype(np.float64)
+    if replacement:
+        rows = [_generator.choice(categories, num_samples, p=w / t) for w, t in zip(weights, totals)]
+        samples = np.stack(rows)
+    else:
+        # an exponential race: category i finishes at E_i / w_i (E_i ~ Exp(1)); the order of
+        # finishing is a draw without replacement with probabilities ∝ the remaining
+        # weights, for every row at once. Zero weights never finish.
+        finish = np.full(weights.shape, np.inf)
+        np.divide(_generator.exponential(size=weights.shape), weights, out=finish, where=weights > 0)
+        samples = np.argsort(finish, axis=1, kind="stable")[:, :num_samples]
+    samples = samples.astype(np.int64)
     return _on_device_of(samples.reshape(input.shape[:-1] + (num_samples,)), input)

@@ -225,6 +225,8 @@ def nonzero(input, as_tuple=False):
     found = tuple(f.astype(xp.int64) for f in found)
     if as_tuple:
         return tuple(Tensor._make(f) for f in found)
+    if input.ndim == 0:  # as PyTorch: one row (if non-zero) of no coordinates
+        return Tensor._make(xp.zeros((found[0].size, 0), dtype=xp.int64))
     return Tensor._make(xp.stack(found, axis=1) if found else xp.zeros((0, 0), dtype=xp.int64))
 
 
