@@ -164,6 +164,7 @@ from minigrad.ops.indexing import index_add, index_copy, index_fill, take  # noq
 from minigrad.ops.movement import clone  # noqa: F401
 from minigrad.ops.products import cross, kron, tensordot  # noqa: F401
 from minigrad.ops.rearrange import diff, fliplr, flipud, rot90, tile  # noqa: F401
+from minigrad.ops.sorting import msort  # noqa: F401
 from minigrad.ops.stacking import (  # noqa: F401
     atleast_1d,
     atleast_2d,

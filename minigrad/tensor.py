@@ -693,6 +693,9 @@ class Tensor(ConversionShortcuts):
     def flipud(self):
         return ops.rearrange.flipud(self)
 
+    def msort(self):
+        return ops.sorting.msort(self)
+
     def diff(self, n=1, dim=-1, prepend=None, append=None):
         return ops.rearrange.diff(self, n, dim, prepend, append)
 
