@@ -682,7 +682,7 @@ class Tensor(ConversionShortcuts):
         return ops.rearrange.unfold(self, dimension, size, step)
 
     def tile(self, *dims):
-        return ops.rearrange.tile(self, ops.movement._shape_args(dims))
+        return ops.rearrange.tile(self, dims[0] if len(dims) == 1 else dims)
 
     def rot90(self, k=1, dims=(0, 1)):
         return ops.rearrange.rot90(self, k, dims)

@@ -11,7 +11,7 @@ import numpy as np
 
 from minigrad.ops.indexing import index_select
 from minigrad.ops.movement import reshape, stack
-from minigrad.ops.stacking import _tensor_list, meshgrid
+from minigrad.ops.stacking import meshgrid, tensor_list
 from minigrad.tensor import Tensor
 
 
@@ -24,7 +24,7 @@ def _check_1d(op, tensors):
 def cartesian_prod(*tensors):
     """torch.cartesian_prod: rows (a_i, b_j, ...) for every i, j, ... (the last input varies
     fastest), shape (Π n_k, k); one input comes back as it is."""
-    tensors = _tensor_list("cartesian_prod", tensors)
+    tensors = tensor_list("cartesian_prod", tensors)
     _check_1d("cartesian_prod", tensors)
     if len(tensors) == 1:
         return tensors[0]

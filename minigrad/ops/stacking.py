@@ -10,7 +10,7 @@ import numpy as np
 from minigrad.ops.movement import cat, expand, reshape
 
 
-def _tensor_list(op, tensors):
+def tensor_list(op, tensors):
     """PyTorch takes `f([a, b])`; meshgrid and broadcast_tensors also `f(a, b)`."""
     if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
         tensors = tensors[0]
@@ -41,13 +41,13 @@ def atleast_3d(input):
 
 def hstack(tensors):
     """torch.hstack: joined along dim 1, or dim 0 when they are all 1-D (after atleast_1d)."""
-    tensors = [atleast_1d(t) for t in _tensor_list("hstack", tensors)]
+    tensors = [atleast_1d(t) for t in tensor_list("hstack", tensors)]
     return cat(tensors, 0 if all(t.ndim == 1 for t in tensors) else 1)
 
 
 def vstack(tensors):
     """torch.vstack (row_stack): joined along dim 0 after atleast_2d (1-D inputs are rows)."""
-    return cat([atleast_2d(t) for t in _tensor_list("vstack", tensors)], 0)
+    return cat([atleast_2d(t) for t in tensor_list("vstack", tensors)], 0)
 
 
 row_stack = vstack
@@ -55,12 +55,12 @@ row_stack = vstack
 
 def dstack(tensors):
     """torch.dstack: joined along dim 2 (depth) after atleast_3d."""
-    return cat([atleast_3d(t) for t in _tensor_list("dstack", tensors)], 2)
+    return cat([atleast_3d(t) for t in tensor_list("dstack", tensors)], 2)
 
 
 def column_stack(tensors):
     """torch.column_stack: 0-d and 1-D inputs become columns (n, 1), then joined along dim 1."""
-    tensors = _tensor_list("column_stack", tensors)
+    tensors = tensor_list("column_stack", tensors)
     return cat([reshape(t, (t.numel(), 1)) if t.ndim < 2 else t for t in tensors], 1)
 
 
@@ -68,7 +68,7 @@ def meshgrid(*tensors, indexing="ij"):
     """torch.meshgrid: for 1-D inputs of lengths n₀, n₁, ..., grids of shape (n₀, n₁, ...)
     where grid i varies along dim i ('ij'); 'xy' swaps the first two dims, as for x and y
     coordinates of an image (shape (n₁, n₀, ...)). The grids are expanded views."""
-    tensors = _tensor_list("meshgrid", tensors)
+    tensors = tensor_list("meshgrid", tensors)
     if indexing not in ("ij", "xy"):
         raise ValueError(f"meshgrid: indexing must be 'ij' or 'xy', got {indexing!r}")
     if any(t.ndim > 1 for t in tensors):
@@ -104,6 +104,6 @@ def broadcast_shapes(*shapes):
 
 def broadcast_tensors(*tensors):
     """torch.broadcast_tensors: every tensor expanded to their common shape."""
-    tensors = _tensor_list("broadcast_tensors", tensors)
+    tensors = tensor_list("broadcast_tensors", tensors)
     shape = broadcast_shapes(*[t.shape for t in tensors])
     return tuple(expand(t, *shape) for t in tensors)
