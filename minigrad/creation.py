@@ -1,8 +1,8 @@
 """Functions that make new tensors: zeros, ones, full, arange, eye, randn, rand, ...
 
 They take PyTorch's arguments: sizes as `zeros(2, 3)` or `zeros((2, 3))`, and the keywords
-`dtype`, `device`, `requires_grad`. Float tensors default to float32; the device defaults to
-MINIGRAD_DEVICE ('cpu' unless set).
+`dtype`, `device`, `requires_grad`. Float tensors default to float32 (`mg.set_default_dtype`
+can make that float64); the device defaults to MINIGRAD_DEVICE ('cpu' unless set).
 """
 
 import numpy as np
@@ -101,7 +101,7 @@ def empty_like(t, dtype=None, device=None, requires_grad=False):
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
-    """Like torch.arange: integers give int64, any float argument gives float32."""
+    """Like torch.arange: integers give int64, any float argument the default float."""
     if end is None:
         start, end = 0, start
     is_float = any(isinstance(v, float) for v in (start, end, step))

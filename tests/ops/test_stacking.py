@@ -72,6 +72,14 @@ def test_combinations_are_itertools(data, with_replacement):
         check_gradients(lambda t: mg.combinations(t, r, with_replacement), x)
 
 
+@pytest.mark.parametrize("rank", [1, 2, 3])
+@given(x=floats(shapes()))
+def test_atleast_nd_are_numpys(rank, x):
+    ours = {1: mg.atleast_1d, 2: mg.atleast_2d, 3: mg.atleast_3d}[rank]
+    reference = {1: np.atleast_1d, 2: np.atleast_2d, 3: np.atleast_3d}[rank]
+    np.testing.assert_array_equal(ours(mg.tensor(x)).numpy(), reference(x))
+
+
 def test_one_input_and_r_zero_edges():
     x = mg.tensor([1.0, 2.0])
     assert mg.cartesian_prod(x) is x
