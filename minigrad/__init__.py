@@ -139,6 +139,49 @@ from minigrad.random import manual_seed  # noqa: F401
 from minigrad.serialization import load, save  # noqa: F401
 from minigrad.tensor import Tensor  # noqa: F401
 
+# shapes, diagonals, products, counting, creation and sampling (one block, for easy merges)
+from minigrad.creation import (  # noqa: F401
+    empty_like,
+    is_tensor,
+    logspace,
+    numel,
+    randint_like,
+)
+from minigrad.dtypes import get_default_dtype, set_default_dtype  # noqa: F401
+from minigrad.ops.combinatorics import cartesian_prod, combinations  # noqa: F401
+from minigrad.ops.counting import (  # noqa: F401
+    argwhere,
+    bincount,
+    bucketize,
+    histc,
+    searchsorted,
+    unique,
+    unique_consecutive,
+)
+from minigrad.ops.diagonal import diag, diag_embed, diagonal, trace  # noqa: F401
+from minigrad.ops.distance import cdist, dist  # noqa: F401
+from minigrad.ops.indexing import index_add, index_copy, index_fill, take  # noqa: F401
+from minigrad.ops.movement import clone  # noqa: F401
+from minigrad.ops.products import cross, kron, tensordot  # noqa: F401
+from minigrad.ops.rearrange import diff, fliplr, flipud, rot90, tile  # noqa: F401
+from minigrad.ops.sorting import msort  # noqa: F401
+from minigrad.ops.stacking import (  # noqa: F401
+    atleast_1d,
+    atleast_2d,
+    atleast_3d,
+    broadcast_shapes,
+    broadcast_tensors,
+    column_stack,
+    dstack,
+    hstack,
+    meshgrid,
+    row_stack,
+    vstack,
+)
+from minigrad.random import bernoulli, multinomial, normal, poisson  # noqa: F401
+
+bool = bool_  # torch.bool (bfloat16 is left out: numpy has no such dtype)
+
 float = float32
 clip = clamp
 concat = concatenate = cat

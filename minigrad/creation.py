@@ -1,8 +1,8 @@
 """Functions that make new tensors: zeros, ones, full, arange, eye, randn, rand, ...
 
 They take PyTorch's arguments: sizes as `zeros(2, 3)` or `zeros((2, 3))`, and the keywords
-`dtype`, `device`, `requires_grad`. Float tensors default to float32; the device defaults to
-MINIGRAD_DEVICE ('cpu' unless set).
+`dtype`, `device`, `requires_grad`. Float tensors default to float32 (`mg.set_default_dtype`
+can make that float64); the device defaults to MINIGRAD_DEVICE ('cpu' unless set).
 """
 
 import numpy as np
@@ -21,9 +21,10 @@ def _size(size):
     return tuple(int(n) for n in size)
 
 
-def _finish(array, dtype, device, requires_grad, default=dtypes.default_float):
-    """Cast, move to the device and wrap; random and constant makers all end here."""
-    dtype = dtypes.as_dtype(dtype) or default
+def _finish(array, dtype, device, requires_grad, default=None):
+    """Cast, move to the device and wrap; random and constant makers all end here. The
+    default dtype is read at each call, so set_default_dtype applies."""
+    dtype = dtypes.as_dtype(dtype) or default or dtypes.default_float
     array = to_device(array.astype(dtype, copy=False), normalize_device(device))
     if requires_grad:
         _check_can_require_grad(array.dtype)
@@ -70,6 +71,8 @@ def ones(*size, dtype=None, device=None, requires_grad=False):
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False):
+    """Zeros: PyTorch leaves empty's memory unset; zeros make a program that reads it by
+    mistake reproducible."""
     return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
@@ -92,8 +95,13 @@ def full_like(t, fill_value, dtype=None, device=None, requires_grad=False):
     return full(t.shape, fill_value, dtype, device, requires_grad)
 
 
+def empty_like(t, dtype=None, device=None, requires_grad=False):
+    """Zeros of t's shape (see empty)."""
+    return zeros_like(t, dtype, device, requires_grad)
+
+
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False):
-    """Like torch.arange: integers give int64, any float argument gives float32."""
+    """Like torch.arange: integers give int64, any float argument the default float."""
     if end is None:
         start, end = 0, start
     is_float = any(isinstance(v, float) for v in (start, end, step))
@@ -105,19 +113,25 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
     return _finish(np.linspace(start, end, steps), dtype, device, requires_grad)
 
 
+def logspace(start, end, steps, base=10.0, dtype=None, device=None, requires_grad=False):
+    """torch.logspace: base ** linspace(start, end, steps), computed in float64."""
+    exponents = np.linspace(start, end, steps)
+    return _finish(np.power(float(base), exponents), dtype, device, requires_grad)
+
+
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
     return _finish(np.eye(n, m), dtype, device, requires_grad)
 
 
 def randn(*size, dtype=None, device=None, requires_grad=False):
     """Standard normal samples from the seeded generator (see `minigrad.random`)."""
-    array = generator().standard_normal(_size(size), dtype=np.float32)
+    array = generator().standard_normal(_size(size), dtype=dtypes.default_float)
     return _finish(array, dtype, device, requires_grad)
 
 
 def rand(*size, dtype=None, device=None, requires_grad=False):
     """Uniform samples in [0, 1) from the seeded generator."""
-    array = generator().random(_size(size), dtype=np.float32)
+    array = generator().random(_size(size), dtype=dtypes.default_float)
     return _finish(array, dtype, device, requires_grad)
 
 
@@ -140,3 +154,22 @@ def randn_like(t, dtype=None, device=None, requires_grad=False):
 def rand_like(t, dtype=None, device=None, requires_grad=False):
     dtype, device = _like(t, dtype, device)
     return rand(t.shape, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def randint_like(t, low=0, high=None, dtype=None, device=None):
+    """torch.randint_like: integers in [low, high) (one bound: [0, low)) of t's shape and, by
+    default, t's dtype (a float tensor gets whole-number floats, as in PyTorch)."""
+    if high is None:
+        low, high = 0, low
+    dtype, device = _like(t, dtype, device)
+    return randint(low, high, t.shape, dtype=dtype, device=device)
+
+
+def is_tensor(obj):
+    """torch.is_tensor: whether obj is a minigrad Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def numel(input):
+    """torch.numel: the number of elements."""
+    return input.numel()

@@ -673,6 +673,100 @@ class Tensor(ConversionShortcuts):
     def nonzero(self, as_tuple=False):
         return ops.indexing.nonzero(self, as_tuple)
 
+    # ---- shapes, diagonals, products, counting, sampling (ops/rearrange.py, diagonal.py,
+    # products.py, distance.py, indexing.py, counting.py; minigrad/random.py) ---------------
+    def reshape_as(self, other):
+        return ops.movement.reshape(self, *other.shape)
+
+    def unfold(self, dimension, size, step):
+        return ops.rearrange.unfold(self, dimension, size, step)
+
+    def tile(self, *dims):
+        return ops.rearrange.tile(self, dims[0] if len(dims) == 1 else dims)
+
+    def rot90(self, k=1, dims=(0, 1)):
+        return ops.rearrange.rot90(self, k, dims)
+
+    def fliplr(self):
+        return ops.rearrange.fliplr(self)
+
+    def flipud(self):
+        return ops.rearrange.flipud(self)
+
+    def msort(self):
+        return ops.sorting.msort(self)
+
+    def diff(self, n=1, dim=-1, prepend=None, append=None):
+        return ops.rearrange.diff(self, n, dim, prepend, append)
+
+    def diag(self, diagonal=0):
+        return ops.diagonal.diag(self, diagonal)
+
+    def diagonal(self, offset=0, dim1=0, dim2=1):
+        return ops.diagonal.diagonal(self, offset, dim1, dim2)
+
+    def diag_embed(self, offset=0, dim1=-2, dim2=-1):
+        return ops.diagonal.diag_embed(self, offset, dim1, dim2)
+
+    def trace(self):
+        return ops.diagonal.trace(self)
+
+    def cross(self, other, dim=None):
+        return ops.products.cross(self, other, dim)
+
+    def kron(self, other):
+        return ops.products.kron(self, other)
+
+    def dist(self, other, p=2):
+        return ops.distance.dist(self, other, p)
+
+    def take(self, index):
+        return ops.indexing.take(self, index)
+
+    def index_add(self, dim, index, source, alpha=1):
+        return ops.indexing.index_add(self, dim, index, source, alpha)
+
+    def index_copy(self, dim, index, source):
+        return ops.indexing.index_copy(self, dim, index, source)
+
+    def index_fill(self, dim, index, value):
+        return ops.indexing.index_fill(self, dim, index, value)
+
+    def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
+        return ops.counting.unique(self, sorted, return_inverse, return_counts, dim)
+
+    def unique_consecutive(self, return_inverse=False, return_counts=False, dim=None):
+        return ops.counting.unique_consecutive(self, return_inverse, return_counts, dim)
+
+    def bincount(self, weights=None, minlength=0):
+        return ops.counting.bincount(self, weights, minlength)
+
+    def histc(self, bins=100, min=0, max=0):
+        return ops.counting.histc(self, bins, min, max)
+
+    def argwhere(self):
+        return ops.counting.argwhere(self)
+
+    def bernoulli(self, p=None):
+        from minigrad.random import bernoulli
+
+        return bernoulli(self, p)
+
+    def multinomial(self, num_samples, replacement=False):
+        from minigrad.random import multinomial
+
+        return multinomial(self, num_samples, replacement)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        return self._new(fill_value, (size,), dtype, device, requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        return self._new(0, size, dtype, device, requires_grad)
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        """A new tensor of `data` (copied), with this tensor's dtype and device by default."""
+        return Tensor(data, dtype or self.dtype, requires_grad, device or self.device)
+
     def __setitem__(self, index, value):
         from minigrad.autograd import is_grad_enabled
 

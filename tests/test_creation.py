@@ -168,3 +168,80 @@ def test_random_tensors_have_the_right_ranges_and_dtypes():
     assert integers.dtype == mg.int64 and set(integers.tolist()) == {3, 4, 5}
     assert sorted(mg.randperm(8).tolist()) == list(range(8))
     assert mg.randint(5, size=(2,)).numpy().max() < 5
+
+
+# ---- logspace, *_like, new_*, default dtype ---------------------------------------------------
+
+
+def test_logspace_is_base_to_the_linspace():
+    np.testing.assert_allclose(mg.logspace(-1, 2, 4).numpy(), [0.1, 1, 10, 100], rtol=1e-6)
+    twos = mg.logspace(0, 3, 4, base=2, dtype=mg.float64)
+    assert twos.dtype == mg.float64 and twos.tolist() == [1, 2, 4, 8]
+
+
+def test_empty_like_and_randint_like_follow_the_source():
+    source = mg.zeros(2, 3, dtype=mg.float64)
+    empty = mg.empty_like(source)
+    assert empty.shape == (2, 3) and empty.dtype == mg.float64
+    drawn = mg.randint_like(source, 3, 6)
+    assert drawn.dtype == mg.float64 and set(drawn.numpy().ravel()) <= {3.0, 4.0, 5.0}
+    assert mg.randint_like(mg.zeros(1000, dtype=mg.int32), 4).numpy().max() == 3
+    mg.manual_seed(3)
+    first = mg.randint_like(source, 100).numpy()
+    mg.manual_seed(3)
+    np.testing.assert_array_equal(mg.randint_like(source, 100).numpy(), first)
+
+
+def test_new_full_new_empty_and_new_tensor_take_this_tensors_dtype():
+    x = mg.zeros(2, dtype=mg.float64)
+    full = x.new_full((2, 2), 3)
+    assert full.dtype == mg.float64 and full.tolist() == [[3, 3], [3, 3]]
+    assert x.new_empty(3).shape == (3,) and x.new_empty((1, 2)).dtype == mg.float64
+    made = x.new_tensor([1, 2], requires_grad=True)
+    assert made.dtype == mg.float64 and made.requires_grad and made.tolist() == [1, 2]
+    assert x.new_full((1,), 1, dtype=mg.int64).dtype == mg.int64
+
+
+def test_is_tensor_numel_clone_and_bool():
+    x = mg.ones(2, 3, requires_grad=True)
+    assert mg.is_tensor(x) and not mg.is_tensor(np.ones(2))
+    assert mg.numel(x) == 6
+    copy = mg.clone(x)
+    assert copy.data is not x.data
+    (copy * 2).sum().backward()
+    assert x.grad.tolist() == [[2.0] * 3] * 2
+    assert (x > 0).dtype == mg.bool and mg.bool == np.dtype(bool)
+
+
+@pytest.fixture
+def restore_default_dtype():
+    yield
+    mg.set_default_dtype(mg.float32)
+
+
+def test_set_default_dtype_changes_what_python_floats_become(restore_default_dtype):
+    assert mg.get_default_dtype() == mg.float32
+    mg.set_default_dtype(mg.float64)
+    assert mg.get_default_dtype() == mg.float64
+    for made in (
+        mg.tensor([1.5]),
+        mg.zeros(2),
+        mg.randn(2),
+        mg.rand(2),
+        mg.arange(0.0, 1.0, 0.5),
+        mg.linspace(0, 1, 3),
+        mg.logspace(0, 1, 3),
+        mg.tensor(np.array([1, 2])) * 0.5,
+        mg.normal(0.0, 1.0, size=(2,)),
+    ):
+        assert made.dtype == mg.float64
+    assert mg.tensor(np.array([1.0], dtype=np.float32)).dtype == mg.float32  # arrays keep theirs
+    mg.set_default_dtype("float32")
+    assert mg.tensor([1.5]).dtype == mg.float32
+
+
+@pytest.mark.parametrize("dtype", [mg.float16, mg.int64, mg.bool])
+def test_set_default_dtype_takes_only_float32_and_float64(dtype, restore_default_dtype):
+    with pytest.raises(TypeError, match=f"set_default_dtype: only float32 and float64 .*got {dtype}"):
+        mg.set_default_dtype(dtype)
+    assert mg.get_default_dtype() == mg.float32

@@ -2,15 +2,21 @@
 side by side; composite ops (var, stack, ...) are built from these and need no backward."""
 
 from minigrad.ops import (  # noqa: F401
+    combinatorics,
+    counting,
+    diagonal,
+    distance,
     einsum,
     elementwise,
     indexing,
     matmul,
     movement,
+    products,
     rearrange,
     reduce,
     scan,
     softmax,
     sorting,
     split,
+    stacking,
 )

@@ -225,4 +225,78 @@ def nonzero(input, as_tuple=False):
     found = tuple(f.astype(xp.int64) for f in found)
     if as_tuple:
         return tuple(Tensor._make(f) for f in found)
+    if input.ndim == 0:  # as PyTorch: one row (if non-zero) of no coordinates
+        return Tensor._make(xp.zeros((found[0].size, 0), dtype=xp.int64))
     return Tensor._make(xp.stack(found, axis=1) if found else xp.zeros((0, 0), dtype=xp.int64))
+
+
+def take(input, index):
+    """torch.take: input read as 1-D at the positions in `index` (negative ones count from
+    the end); the result has index's shape."""
+    if not isinstance(index, Tensor) or index.dtype.kind not in "iu":
+        dtype = index.dtype if isinstance(index, Tensor) else type(index).__name__
+        raise TypeError(f"take: index must be an integer tensor, got {dtype}")
+    size = input.numel()
+    if index.numel() and not (-size <= int(index.data.min()) and int(index.data.max()) < size):
+        raise IndexError(
+            f"take: index holds values from {int(index.data.min())} to "
+            f"{int(index.data.max())}, out of range for {size} elements (shape "
+            f"{tuple(input.shape)})"
+        )
+    return getitem(reshape(input, -1), index)
+
+
+def _index_along(op, input, dim, index, source=None):
+    """Check index_add/index_copy/index_fill's arguments; return the axis and `index` spread
+    to source's shape (index[i] at every position of slice i along dim), as scatter wants."""
+    if input.ndim == 0:
+        raise ValueError(f"{op}: expected an input with at least 1 dim, got a 0-d tensor")
+    axis = normalize_dim(op, dim, input.ndim, input.shape)
+    if not isinstance(index, Tensor) or index.dtype.kind not in "iu" or index.ndim > 1:
+        described = (
+            f"{index.dtype} of shape {tuple(index.shape)}"
+            if isinstance(index, Tensor)
+            else type(index).__name__
+        )
+        raise TypeError(f"{op}: index must be a 0-d or 1-D integer tensor, got {described}")
+    index = reshape(index, -1)
+    _check_in_range(op, index, input.shape[axis], axis)
+    if source is None:
+        return axis, index
+    if source.dtype != input.dtype:
+        raise TypeError(f"{op}: source has dtype {source.dtype}, but the input has {input.dtype}")
+    expected = input.shape[:axis] + (index.shape[0],) + input.shape[axis + 1 :]
+    if tuple(source.shape) != expected:
+        raise ValueError(
+            f"{op}: source of shape {tuple(source.shape)} must have shape {expected}: the "
+            f"input's {tuple(input.shape)} with dim {dim} the length of index"
+        )
+    along = [1] * input.ndim
+    along[axis] = index.shape[0]
+    return axis, expand_indices(reshape(index, along), expected)
+
+
+def index_add(input, dim, index, source, alpha=1):
+    """torch.index_add (out of place): input with alpha · source[..., i, ...] added to slice
+    index[i] along dim; indices that repeat add up (a scatter_add)."""
+    axis, spread = _index_along("index_add", input, dim, index, source)
+    return scatter_add(input, axis, spread, source * alpha if alpha != 1 else source)
+
+
+def index_copy(input, dim, index, source):
+    """torch.index_copy (out of place): input with slice index[i] along dim replaced by
+    source[..., i, ...] (a scatter; with repeated indices which write wins is unspecified)."""
+    axis, spread = _index_along("index_copy", input, dim, index, source)
+    return scatter(input, axis, spread, source)
+
+
+def index_fill(input, dim, index, value):
+    """torch.index_fill (out of place): input with every slice named in index along dim set
+    to `value` (a number or a 0-d tensor, which then gets a gradient)."""
+    axis, index = _index_along("index_fill", input, dim, index)
+    xp = array_module(input.data)
+    chosen = xp.zeros(input.shape[axis], dtype=bool)
+    chosen[to_device(index.data, input.device)] = True
+    shape = [1] * input.ndim
+    shape[axis] = input.shape[axis]
+    return masked_fill(input, Tensor._make(chosen.reshape(shape)), value)

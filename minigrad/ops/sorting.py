@@ -49,3 +49,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
         return sort(input)
     indices = narrow(argsort(input, axis, descending=largest), axis, 0, k)
     return SortResult(gather(input, axis, indices), indices)
+
+
+def msort(input):
+    """torch.msort: sorted along the first dim, ascending (sort(input, 0).values)."""
+    return sort(input, 0).values

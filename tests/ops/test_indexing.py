@@ -173,3 +173,87 @@ INDEX = mg.tensor(np.array([[0, 1, 2], [2, 1, 0]]))
 def test_indexing_errors_name_the_op(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+# ---- take, index_add, index_copy, index_fill -------------------------------------------------
+
+
+@st.composite
+def input_dim_and_slices(draw, unique):
+    """An input shape, a dim, a 1-D int64 index into that dim (repeats unless `unique`) and
+    the shape of a source with one slice per index."""
+    shape, dim = draw(shapes_and_dim())
+    axis = dim % len(shape)
+    size = shape[axis]
+    if unique:
+        index = np.array(draw(st.permutations(range(size)))[: draw(st.integers(0, size))])
+    else:
+        index = np.array(draw(st.lists(st.integers(0, size - 1), max_size=3)), dtype=np.int64)
+    source_shape = shape[:axis] + (len(index),) + shape[axis + 1 :]
+    return shape, dim, index.astype(np.int64), source_shape
+
+
+@given(data=st.data())
+def test_take_reads_the_flattened_input(data):
+    x = data.draw(floats(data.draw(shapes_and_dim())[0]))
+    index = data.draw(hnp.arrays(np.int64, (2, 2), elements=st.integers(-x.size, x.size - 1)))
+    np.testing.assert_array_equal(mg.take(mg.tensor(x), mg.tensor(index)).numpy(), np.take(x, index))
+    check_gradients(lambda t: t.take(mg.tensor(index)), x)
+
+
+@given(data=st.data(), alpha=st.sampled_from([1, -2.5]))
+def test_index_add_adds_each_slice_repeats_included(data, alpha):
+    shape, dim, index, source_shape = data.draw(input_dim_and_slices(unique=False))
+    x, source = data.draw(floats(shape)), data.draw(floats(source_shape))
+    expected = np.moveaxis(x, dim, 0).copy()
+    np.add.at(expected, index, alpha * np.moveaxis(source, dim, 0))
+    out = mg.tensor(x).index_add(dim, mg.tensor(index), mg.tensor(source), alpha=alpha)
+    np.testing.assert_allclose(out.numpy(), np.moveaxis(expected, 0, dim))
+    check_gradients(lambda t, s: mg.index_add(t, dim, mg.tensor(index), s, alpha=alpha), x, source)
+
+
+@given(data=st.data())
+def test_index_copy_and_index_fill_replace_slices(data):
+    shape, dim, index, source_shape = data.draw(input_dim_and_slices(unique=True))
+    x, source = data.draw(floats(shape)), data.draw(floats(source_shape))
+    copied = np.moveaxis(x, dim, 0).copy()
+    copied[index] = np.moveaxis(source, dim, 0)
+    filled = np.moveaxis(x, dim, 0).copy()
+    filled[index] = 0.75
+    i = mg.tensor(index)
+    out = mg.tensor(x).index_copy(dim, i, mg.tensor(source))
+    np.testing.assert_array_equal(out.numpy(), np.moveaxis(copied, 0, dim))
+    np.testing.assert_array_equal(
+        mg.index_fill(mg.tensor(x), dim, i, 0.75).numpy(), np.moveaxis(filled, 0, dim)
+    )
+    check_gradients(lambda t, s: t.index_copy(dim, i, s), x, source)
+    check_gradients(lambda t, v: t.index_fill(dim, i, v), x, np.array(0.75))
+
+
+def test_index_ops_keep_float32():
+    x, i = mg.ones(2, 3, requires_grad=True), mg.tensor(np.array([1]))
+    for out in (x.take(i), x.index_add(0, i, mg.ones(1, 3)), x.index_copy(1, i, mg.ones(2, 1)),
+                x.index_fill(1, i, 2)):
+        assert out.dtype == mg.float32
+
+
+M = mg.zeros(2, 3)
+I1 = mg.tensor(np.array([0, 1]))
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: M.take(mg.tensor([0.0])), TypeError, "take: index must be an integer tensor"),
+        (lambda: M.take(mg.tensor(np.array([6]))), IndexError, "take: index holds values from 6 to 6, out of range for 6"),
+        (lambda: M.index_add(0, I1, mg.zeros(2, 2)), ValueError, r"index_add: source of shape \(2, 2\) must have shape \(2, 3\)"),
+        (lambda: M.index_add(0, I1, mg.zeros(2, 3, dtype=mg.float64)), TypeError, "index_add: source has dtype float64"),
+        (lambda: M.index_copy(1, mg.tensor(np.array([[0]])), M), TypeError, "index_copy: index must be a 0-d or 1-D integer"),
+        (lambda: M.index_copy(1, mg.tensor(np.array([3])), mg.zeros(2, 1)), IndexError, "index_copy: index holds values from 3 to 3"),
+        (lambda: M.index_fill(2, I1, 0.0), ValueError, "index_fill: dim 2 is out of range"),
+        (lambda: mg.zeros(()).index_fill(0, I1, 0.0), ValueError, "index_fill: expected an input with at least 1 dim"),
+    ],
+)
+def test_new_index_errors_name_the_op(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

@@ -117,3 +117,75 @@ X = mg.zeros(2, 3)
 def test_rearrange_errors_name_the_op(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+# ---- tile, rot90, fliplr/flipud, diff, unfold, reshape_as ------------------------------------
+
+
+@given(data=st.data())
+def test_tile_rot90_and_flips_are_numpys(data):
+    x = data.draw(floats(shapes(min_dims=2)))
+    reps = tuple(data.draw(st.lists(st.integers(1, 2), min_size=1, max_size=x.ndim + 1)))
+    k = data.draw(st.integers(-5, 5))
+    dims = data.draw(st.permutations(range(x.ndim)))[:2]
+    _check_against_numpy(lambda t: t.tile(reps), lambda a: np.tile(a, reps), x)
+    _check_against_numpy(lambda t: t.rot90(k, dims), lambda a: np.rot90(a, k, dims), x)
+    _check_against_numpy(mg.fliplr, np.fliplr, x)
+    _check_against_numpy(lambda t: t.flipud(), np.flipud, x)
+
+
+@given(data=st.data())
+def test_diff_with_prepend_and_append_is_numpys(data):
+    shape, dim = data.draw(shapes_and_dim())
+    x = data.draw(floats(shape))
+    n = data.draw(st.integers(0, 3))
+    edge = shape[: dim % len(shape)] + (1,) + shape[dim % len(shape) + 1 :]
+    before, after = data.draw(floats(edge)), data.draw(floats(edge))
+    np.testing.assert_allclose(
+        mg.diff(mg.tensor(x), n, dim, mg.tensor(before), mg.tensor(after)).numpy(),
+        np.diff(x, n, axis=dim, prepend=before, append=after),
+    )
+    check_gradients(lambda t, b, a: t.diff(n, dim, prepend=b, append=a), x, before, after)
+
+
+@given(data=st.data())
+def test_unfold_gives_the_sliding_windows(data):
+    shape, dim = data.draw(shapes_and_dim())
+    x = data.draw(floats(shape))
+    size = data.draw(st.integers(1, shape[dim]))  # size 0: a torch fixture
+    step = data.draw(st.integers(1, 3))
+    axis = dim % x.ndim  # the window's own dim is appended last, so -1 would mean it
+    windows = np.lib.stride_tricks.sliding_window_view(x, size, axis=axis)
+    windows = np.take(windows, np.arange(0, windows.shape[axis], step), axis=axis)
+    np.testing.assert_array_equal(mg.tensor(x).unfold(dim, size, step).numpy(), windows)
+    check_gradients(lambda t: t.unfold(dim, size, step), x)  # overlapping windows add up
+
+
+def test_reshape_as_takes_the_other_tensors_shape():
+    x = mg.arange(6.0, requires_grad=True)
+    out = x.reshape_as(mg.zeros(2, 3))
+    assert out.shape == (2, 3) and out.dtype == mg.float32
+    out.sum().backward()
+    assert x.grad.tolist() == [1.0] * 6
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: X.rot90(1, (0,)), r"rot90: expected 2 dims"),
+        (lambda: X.rot90(1, (1, -1)), r"rot90: dims \(1, -1\) name the same dim twice"),
+        (lambda: mg.zeros(3).rot90(), r"rot90: expected 2 dims of a tensor with at least 2"),
+        (lambda: mg.zeros(3).fliplr(), r"fliplr: expected at least 2 dims, got shape \(3,\)"),
+        (lambda: mg.zeros(()).flipud(), "flipud: expected at least 1 dim"),
+        (lambda: mg.zeros(()).diff(), "diff: expected at least 1 dim"),
+        (lambda: X.diff(-1), "diff: order n must be non-negative"),
+        (lambda: X.diff(1, 0, prepend=mg.zeros(1, 2)), "cat: all shapes must match"),
+        (lambda: X.unfold(1, 4, 1), r"unfold: need 0 <= size <= 3 .* got size 4"),
+        (lambda: X.unfold(1, 2, 0), "unfold: need .* step > 0"),
+        (lambda: mg.zeros(()).unfold(0, 1, 1), "unfold: expected at least 1 dim"),
+        (lambda: X.unfold(2, 1, 1), "unfold: dim 2 is out of range"),
+    ],
+)
+def test_new_rearrange_errors_name_the_op(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -65,3 +65,11 @@ def test_sorting_keeps_float32_and_gives_int64_indices():
 def test_sorting_errors_name_the_op(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@given(data=st.data())
+def test_msort_sorts_along_the_first_dim(data):
+    shape, _ = data.draw(shapes_and_dim())
+    x = data.draw(distinct_floats(shape))
+    np.testing.assert_array_equal(mg.msort(mg.tensor(x)).numpy(), np.sort(x, axis=0))
+    check_gradients(lambda t: t.msort() * 2, x)
