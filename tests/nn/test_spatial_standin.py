@@ -1,4 +1,4 @@
-"""The new spatial ops on 'cuda' through the strict CuPy stand-in (tests/strict_cupy.py): the
+"""The new spatial ops (and bilinear, embedding_bag) on 'cuda' through the strict CuPy stand-in (tests/strict_cupy.py): the
 same outputs and gradients as on the CPU, so none of them hands numpy arrays to device code.
 ConvTranspose2d also runs on the CUDA C conv kernels, compiled for the CPU."""
 
@@ -36,7 +36,19 @@ OPS = {
     "unfold": (lambda x: F.unfold(x, 2, padding=1, stride=(1, 2)), IMAGES),
     "fold": (lambda x: F.fold(x.reshape(2, 16, 15), (4, 5), 2, padding=1, stride=(1, 2)),
              RNG.standard_normal((2, 240)).astype(np.float32)),
+    "bilinear": (F.bilinear, SEQUENCES[..., :3], SEQUENCES[..., 3:], WEIGHT[..., 0]),
+    "embedding_bag_max": (lambda w: embedding_bag_on(w, mode="max", padding_idx=1), WEIGHT[0, :, :, 0]),
+    "embedding_bag_mean": (lambda w: embedding_bag_on(w, mode="mean"), WEIGHT[0, :, :, 0]),
+    "embedding_bag_weighted": (lambda w, p: embedding_bag_on(w, mode="sum", per_sample_weights=p),
+                               WEIGHT[0, :, :, 0], IMAGES[0, 0, 0]),
 }
+
+
+def embedding_bag_on(weight, **options):
+    """Bags [1, 2], [], [0, 2, 1, 1] of the rows of weight (3, 3), on weight's device."""
+    ids = mg.tensor(np.array([1, 2, 0, 2, 1, 1]), device=weight.device)
+    offsets = mg.tensor(np.array([0, 2, 2]), device=weight.device)
+    return F.embedding_bag(ids, weight, offsets, **options)
 
 
 def assert_same_on_both_devices(fn, *arrays):

@@ -43,8 +43,11 @@ from minigrad.nn.functional.loss import (  # noqa: F401
     nll_loss,
     smooth_l1_loss,
 )
-# transposed convs, 1-D pools, resizing, rearranging and folding images
+# transposed convs, 1-D pools, resizing, rearranging and folding images, bilinear,
+# embedding_bag
+from minigrad.nn.functional.bilinear import bilinear  # noqa: F401
 from minigrad.nn.functional.conv import conv_transpose1d  # noqa: F401
+from minigrad.nn.functional.embedding_bag import embedding_bag  # noqa: F401
 from minigrad.nn.functional.pooling import (  # noqa: F401
     adaptive_avg_pool1d,
     adaptive_max_pool1d,
