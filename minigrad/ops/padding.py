@@ -65,8 +65,13 @@ def pad(a, pad, mode="constant", value=None):
 def _source_indices(mode, shape, axis, before, after):
     """For each index of the padded axis, the input index it copies (the module docstring)."""
     n = shape[axis]
-    limit = {"reflect": n - 1, "circular": n, "replicate": n and max(before, after)}[mode]
-    if n == 0 or max(before, after) > limit:
+    if n == 0:
+        raise ValueError(
+            f"pad: mode={mode!r} has nothing to copy along dim {axis} of size 0 (input shape "
+            f"{tuple(shape)})"
+        )
+    limit = {"reflect": n - 1, "circular": n}.get(mode)  # replicate: any width
+    if limit is not None and max(before, after) > limit:
         raise ValueError(
             f"pad: mode={mode!r} needs pads of at most {limit} along dim {axis} of size {n} "
             f"(input shape {tuple(shape)}), got ({before}, {after})"

@@ -73,6 +73,8 @@ ERRORS = {
                      r"pad: mode='replicate' pads the last 1, 2 or 3 dims .* shape \(4,\)"),
     "too_many_dims": (lambda: F.pad(mg.randn(1, 1, 2, 2, 2, 2), (1, 1), mode="circular"),
                       ValueError, "pad: mode='circular' pads the last 1, 2 or 3 dims"),
+    "empty_dim": (lambda: F.pad(mg.zeros(2, 0), (1, 1), mode="replicate"), ValueError,
+                  "pad: mode='replicate' has nothing to copy along dim 1 of size 0"),
     "unknown_mode": (lambda: F.pad(X, (1, 1), mode="mirror"), ValueError,
                      "pad: mode must be one of"),
     "layer_padding": (lambda: nn.ReflectionPad2d((1, 2)), ValueError,

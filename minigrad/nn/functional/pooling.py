@@ -19,7 +19,8 @@ def max_pool1d(
     op = "max_pool1d"
     _check_sequences(op, input)
     kernel_size, stride = _width(op, "kernel_size", kernel_size), _width_stride(op, stride)
-    padding, dilation = _width(op, "padding", padding, 0, 0), _width(op, "dilation", dilation)
+    padding = _width(op, "padding", padding, height=0, minimum=0)
+    dilation = _width(op, "dilation", dilation)
     out = max_pool2d(input.unsqueeze(-2), kernel_size, stride, padding, dilation, ceil_mode,
                      return_indices)
     return _one_row_less(out)
@@ -31,7 +32,7 @@ def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
     op = "avg_pool1d"
     _check_sequences(op, input)
     kernel_size, stride = _width(op, "kernel_size", kernel_size), _width_stride(op, stride)
-    padding = _width(op, "padding", padding, 0, 0)
+    padding = _width(op, "padding", padding, height=0, minimum=0)
     out = avg_pool2d(input.unsqueeze(-2), kernel_size, stride, padding, ceil_mode,
                      count_include_pad)
     return _one_row_less(out)
