@@ -61,3 +61,33 @@ from minigrad.nn.loss import (  # noqa: F401
     NLLLoss,
     SmoothL1Loss,
 )
+# transposed convs, 1-D pools, padding, resizing, rearranging and folding images, Bilinear,
+# EmbeddingBag
+from minigrad.nn.conv_transpose import ConvTranspose1d, ConvTranspose2d  # noqa: F401
+from minigrad.nn.fold import Fold, Unfold  # noqa: F401
+from minigrad.nn.linear import Bilinear  # noqa: F401
+from minigrad.nn.padding import (  # noqa: F401
+    CircularPad1d,
+    CircularPad2d,
+    ConstantPad1d,
+    ConstantPad2d,
+    ReflectionPad1d,
+    ReflectionPad2d,
+    ReplicationPad1d,
+    ReplicationPad2d,
+    ZeroPad1d,
+    ZeroPad2d,
+)
+from minigrad.nn.pooling import (  # noqa: F401
+    AdaptiveAvgPool1d,
+    AdaptiveMaxPool1d,
+    AvgPool1d,
+    MaxPool1d,
+)
+from minigrad.nn.shuffle import ChannelShuffle, PixelShuffle, PixelUnshuffle  # noqa: F401
+from minigrad.nn.sparse import EmbeddingBag  # noqa: F401
+from minigrad.nn.upsampling import (  # noqa: F401
+    Upsample,
+    UpsamplingBilinear2d,
+    UpsamplingNearest2d,
+)

@@ -1,4 +1,5 @@
-"""`Conv1d` and `Conv2d`: convolution layers with a learnable kernel bank (torch.nn's).
+"""`Conv1d` and `Conv2d`: convolution layers with a learnable kernel bank (torch.nn's); the
+transposed ones subclass `_ConvNd` in nn/conv_transpose.py.
 
 They differ only in the number of spatial dims (sequences or images) and the function they
 call; `_ConvNd` holds the rest: the arguments, the parameters and their initialisation."""
@@ -20,13 +21,16 @@ class _ConvNd(Module):
     weight: (out_channels, in_channels/groups, *kernel_size), bias: (out_channels,).
     kernel_size, stride, padding and dilation are tuples of one int per spatial dim, as in
     PyTorch. Initialised as in PyTorch: uniform in ±1/√fan_in with fan_in =
-    in_channels/groups·prod(kernel_size), for both
+    prod(weight.shape[1:]) (in_channels/groups·prod(kernel_size); for a transposed conv,
+    whose weight is (in_channels, out_channels/groups, *kernel_size), out_channels/groups·
+    prod(kernel_size)), for both
     (PyTorch's kaiming_uniform_(a=√5) on the weight gives exactly this bound: gain √(2/(1+a²))
     = √(1/3), times √3 for a uniform's spread, over √fan_in).
     """
 
     spatial_dims = None  # 1 for sequences, 2 for images
     convolve = None  # the function of nn.functional that a subclass applies
+    transposed = False  # ConvTranspose: weight (in_channels, out_channels/groups, *kernel_size)
 
     def __init__(
         self,
@@ -51,6 +55,8 @@ class _ConvNd(Module):
         self.kernel_size = ntuple(name, "kernel_size", kernel_size, dims)
         self.stride = ntuple(name, "stride", stride, dims)
         self.dilation = ntuple(name, "dilation", dilation, dims)
+        if isinstance(padding, str) and self.transposed:
+            raise ValueError(f"{name}: padding must be an int or a tuple, got {padding!r}")
         if isinstance(padding, str):  # reject a bad one now; as an image one pixel high
             height = (1,) * (2 - dims)
             conv_padding(padding, height + self.kernel_size, height + self.stride,
@@ -60,9 +66,11 @@ class _ConvNd(Module):
         self.padding = padding
         self.padding_mode = padding_mode
 
-        fan_in = in_channels // groups * math.prod(self.kernel_size)
+        channels = (in_channels, out_channels // groups) if self.transposed else (
+            out_channels, in_channels // groups)
+        weight_shape = (*channels, *self.kernel_size)
+        fan_in = math.prod(weight_shape[1:])
         bound = 1 / math.sqrt(fan_in)
-        weight_shape = (out_channels, in_channels // groups, *self.kernel_size)
         self.weight = _uniform_parameter(weight_shape, bound)
         if bias:
             self.bias = _uniform_parameter((out_channels,), bound)

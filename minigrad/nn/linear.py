@@ -1,4 +1,5 @@
-"""Fully connected layers: `Linear` (y = x Wᵀ + b) and `Identity` (y = x)."""
+"""Fully connected layers: `Linear` (y = x Wᵀ + b), `Bilinear` (y = x₁ᵀ A x₂ + b) and
+`Identity` (y = x)."""
 
 import math
 
@@ -55,4 +56,40 @@ class Linear(Module):
         return (
             f"in_features={self.in_features}, out_features={self.out_features}, "
             f"bias={self.bias is not None}"
+        )
+
+
+class Bilinear(Module):
+    """y = x₁ᵀ A x₂ + b (F.bilinear), for inputs (..., in1_features) and (..., in2_features).
+
+    weight (out_features, in1_features, in2_features) and bias (out_features,), both
+    U(-1/√in1_features, 1/√in1_features) as in PyTorch.
+    """
+
+    def __init__(self, in1_features, in2_features, out_features, bias=True, device=None,
+                 dtype=None):
+        super().__init__()
+        self.in1_features, self.in2_features = in1_features, in2_features
+        self.out_features = out_features
+        self.weight = Parameter(
+            empty(out_features, in1_features, in2_features, device=device, dtype=dtype))
+        if bias:
+            self.bias = Parameter(empty(out_features, device=device, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        bound = 1 / math.sqrt(self.in1_features)
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1, input2):
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self):
+        return (
+            f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+            f"out_features={self.out_features}, bias={self.bias is not None}"
         )

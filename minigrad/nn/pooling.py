@@ -1,13 +1,21 @@
-"""Pooling layers: `MaxPool2d`, `AvgPool2d`, `AdaptiveAvgPool2d` and `AdaptiveMaxPool2d`
-(torch.nn names, arguments and defaults; each calls its function in ops/)."""
+"""Pooling layers: `MaxPool1d/2d`, `AvgPool1d/2d`, `AdaptiveAvgPool1d/2d` and
+`AdaptiveMaxPool1d/2d` (torch.nn names, arguments and defaults). Each pair shares a base class
+that keeps the arguments; the 2-D layer calls its function in ops/, the 1-D one its function
+in nn/functional/pooling.py."""
 
+from minigrad.nn.functional.pooling import (
+    adaptive_avg_pool1d,
+    adaptive_max_pool1d,
+    avg_pool1d,
+    max_pool1d,
+)
 from minigrad.nn.module import Module
 from minigrad.ops.adaptive_pool import adaptive_avg_pool2d, adaptive_max_pool2d
 from minigrad.ops.pool import avg_pool2d, max_pool2d
 
 
-class _Pool2d(Module):
-    """What both sliding-window pooling layers keep: the window, its stride (default: the
+class _PoolNd(Module):
+    """What the sliding-window pooling layers keep: the window, its stride (default: the
     window) and pad."""
 
     def __init__(self, kernel_size, stride=None, padding=0):
@@ -20,8 +28,10 @@ class _Pool2d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-class MaxPool2d(_Pool2d):
+class _MaxPoolNd(_PoolNd):
     """The largest value of each kernel_size window (with return_indices, also where it was)."""
+
+    pool = None  # max_pool1d or max_pool2d
 
     def __init__(
         self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False
@@ -30,7 +40,7 @@ class MaxPool2d(_Pool2d):
         self.dilation, self.return_indices, self.ceil_mode = dilation, return_indices, ceil_mode
 
     def forward(self, input):
-        return max_pool2d(
+        return self.pool(
             input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
             self.return_indices,
         )
@@ -39,9 +49,38 @@ class MaxPool2d(_Pool2d):
         return f"{super().extra_repr()}, dilation={self.dilation}, ceil_mode={self.ceil_mode}"
 
 
-class AvgPool2d(_Pool2d):
-    """The mean of each kernel_size window (count_include_pad=False: of its unpadded part;
-    divisor_override: its sum over that number instead)."""
+class MaxPool1d(_MaxPoolNd):
+    """Over sequences (N, C, L) or (C, L)."""
+
+    pool = staticmethod(max_pool1d)
+
+
+class MaxPool2d(_MaxPoolNd):
+    """Over images (N, C, H, W) or (C, H, W)."""
+
+    pool = staticmethod(max_pool2d)
+
+
+class _AvgPoolNd(_PoolNd):
+    """The mean of each kernel_size window (count_include_pad=False: of its unpadded part)."""
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False,
+                 count_include_pad=True):
+        super().__init__(kernel_size, stride, padding)
+        self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
+
+
+class AvgPool1d(_AvgPoolNd):
+    """Over sequences (N, C, L) or (C, L)."""
+
+    def forward(self, input):
+        return avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                          self.count_include_pad)
+
+
+class AvgPool2d(_AvgPoolNd):
+    """Over images (N, C, H, W) or (C, H, W); divisor_override divides each window's sum by
+    that number instead."""
 
     def __init__(
         self,
@@ -52,8 +91,7 @@ class AvgPool2d(_Pool2d):
         count_include_pad=True,
         divisor_override=None,
     ):
-        super().__init__(kernel_size, stride, padding)
-        self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
+        super().__init__(kernel_size, stride, padding, ceil_mode, count_include_pad)
         self.divisor_override = divisor_override
 
     def forward(self, input):
@@ -63,8 +101,8 @@ class AvgPool2d(_Pool2d):
         )
 
 
-class _AdaptivePool2d(Module):
-    """What both adaptive pooling layers keep: the output size (None keeps the input's)."""
+class _AdaptivePoolNd(Module):
+    """What the adaptive pooling layers keep: the output size (None keeps the input's)."""
 
     def __init__(self, output_size):
         super().__init__()
@@ -74,19 +112,39 @@ class _AdaptivePool2d(Module):
         return f"output_size={self.output_size}"
 
 
-class AdaptiveAvgPool2d(_AdaptivePool2d):
+class _AdaptiveAvgPoolNd(_AdaptivePoolNd):
     """The mean of each of output_size windows that cover the input."""
 
+    pool = None  # adaptive_avg_pool1d or adaptive_avg_pool2d
+
     def forward(self, input):
-        return adaptive_avg_pool2d(input, self.output_size)
+        return self.pool(input, self.output_size)
 
 
-class AdaptiveMaxPool2d(_AdaptivePool2d):
+class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
+    pool = staticmethod(adaptive_avg_pool1d)
+
+
+class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
+    pool = staticmethod(adaptive_avg_pool2d)
+
+
+class _AdaptiveMaxPoolNd(_AdaptivePoolNd):
     """The largest value of each of output_size windows that cover the input."""
+
+    pool = None  # adaptive_max_pool1d or adaptive_max_pool2d
 
     def __init__(self, output_size, return_indices=False):
         super().__init__(output_size)
         self.return_indices = return_indices
 
     def forward(self, input):
-        return adaptive_max_pool2d(input, self.output_size, self.return_indices)
+        return self.pool(input, self.output_size, self.return_indices)
+
+
+class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
+    pool = staticmethod(adaptive_max_pool1d)
+
+
+class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
+    pool = staticmethod(adaptive_max_pool2d)

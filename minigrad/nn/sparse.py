@@ -1,4 +1,5 @@
-"""`Embedding`: a table of learnable vectors, one per token id (see `F.embedding`)."""
+"""`Embedding`: a table of learnable vectors, one per token id (see `F.embedding`), and
+`EmbeddingBag`: the sums, means or maxima of bags of them (see `F.embedding_bag`)."""
 
 from minigrad.creation import empty
 from minigrad.nn import functional as F
@@ -39,3 +40,30 @@ class Embedding(Module):
     def extra_repr(self):
         padding = f", padding_idx={self.padding_idx}" if self.padding_idx is not None else ""
         return f"{self.num_embeddings}, {self.embedding_dim}{padding}"
+
+
+class EmbeddingBag(Embedding):
+    """Embedding's weight and padding_idx; forward(input, offsets=None,
+    per_sample_weights=None) reduces each bag of ids to one vector by `mode` ('sum', 'mean'
+    or 'max'), as F.embedding_bag does (its docstring: the bags, the modes). max_norm,
+    scale_grad_by_freq and sparse take only their defaults."""
+
+    def __init__(self, num_embeddings, embedding_dim, max_norm=None, norm_type=2.0,
+                 scale_grad_by_freq=False, mode="mean", sparse=False, _weight=None,
+                 include_last_offset=False, padding_idx=None, device=None, dtype=None):
+        super().__init__(num_embeddings, embedding_dim, padding_idx, device, dtype)
+        if _weight is not None:
+            self.weight.data[...] = _weight.data
+        self.max_norm, self.norm_type = max_norm, norm_type
+        self.scale_grad_by_freq, self.mode, self.sparse = scale_grad_by_freq, mode, sparse
+        self.include_last_offset = include_last_offset
+
+    def forward(self, input, offsets=None, per_sample_weights=None):
+        return F.embedding_bag(
+            input, self.weight, offsets, self.max_norm, self.norm_type, self.scale_grad_by_freq,
+            self.mode, self.sparse, per_sample_weights, self.include_last_offset,
+            self.padding_idx,
+        )
+
+    def extra_repr(self):
+        return f"{super().extra_repr()}, mode={self.mode!r}"

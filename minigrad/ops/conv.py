@@ -49,7 +49,7 @@ class Conv2d(Function):
     def forward(self, x, w, b=None, *, stride, padding, dilation, groups):
         self.x, self.w, self.has_bias = x, w, b is not None
         self.geometry = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
-        self.steps = _gpu_kernel_steps(x, w, groups) or _ArraySteps
+        self.steps = conv_steps(x, w, groups)
         return self.steps.conv2d_forward(x, w, b, **self.geometry)
 
     def backward(self, g):
@@ -146,6 +146,12 @@ class _GpuKernelSteps:
 
     def conv2d_grad_weight(self, g, x, weight_shape, stride, padding, dilation, groups):
         return self.dispatch.conv2d_grad_weight(g, x, weight_shape, stride, padding, dilation)
+
+
+def conv_steps(x, w, groups):
+    """The three steps for these arrays: the GPU kernels where `_gpu_kernel_steps` has them,
+    else the im2col functions above. ConvTranspose2d runs the same three in another order."""
+    return _gpu_kernel_steps(x, w, groups) or _ArraySteps
 
 
 def _gpu_kernel_steps(x, w, groups):

@@ -298,24 +298,6 @@ def stack(tensors, dim=0):
     return cat([unsqueeze(t, axis) for t in tensors], dim=axis)
 
 
-def pad(a, pad, mode="constant", value=0.0):
-    """torch.nn.functional.pad: `pad` lists (before, after) pairs starting from the LAST dim,
-    e.g. (1, 1, 2, 2) pads the last dim by 1 on each side and the one before it by 2."""
-    if mode != "constant":
-        raise ValueError(f"pad: only mode='constant' is supported, got {mode!r}")
-    pad = tuple(pad)
-    if len(pad) % 2 or len(pad) // 2 > a.ndim:
-        raise ValueError(
-            f"pad: expected an even number of widths for at most {a.ndim} dims, got {pad}"
-        )
-    if any(p < 0 for p in pad):
-        raise ValueError(f"pad: negative widths are not supported, got {pad}")
-    widths = [(0, 0)] * a.ndim
-    for k in range(len(pad) // 2):
-        widths[a.ndim - 1 - k] = (pad[2 * k], pad[2 * k + 1])
-    return Pad.apply(a, widths=tuple(widths), value=value)
-
-
 def clone(a):
     return Clone.apply(a)
 

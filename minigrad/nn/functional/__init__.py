@@ -30,7 +30,7 @@ from minigrad.nn.functional.sparse import embedding  # noqa: F401
 from minigrad.ops.adaptive_pool import adaptive_avg_pool2d, adaptive_max_pool2d  # noqa: F401
 from minigrad.ops.attention import scaled_dot_product_attention  # noqa: F401
 from minigrad.ops.conv import conv2d  # noqa: F401
-from minigrad.ops.movement import pad  # noqa: F401
+from minigrad.ops.padding import pad  # noqa: F401
 from minigrad.ops.pool import avg_pool2d, max_pool2d  # noqa: F401
 from minigrad.nn.functional.loss import (  # noqa: F401
     binary_cross_entropy,
@@ -43,3 +43,22 @@ from minigrad.nn.functional.loss import (  # noqa: F401
     nll_loss,
     smooth_l1_loss,
 )
+# transposed convs, 1-D pools, resizing, rearranging and folding images, bilinear,
+# embedding_bag
+from minigrad.nn.functional.bilinear import bilinear  # noqa: F401
+from minigrad.nn.functional.conv import conv_transpose1d  # noqa: F401
+from minigrad.nn.functional.embedding_bag import embedding_bag  # noqa: F401
+from minigrad.nn.functional.pooling import (  # noqa: F401
+    adaptive_avg_pool1d,
+    adaptive_max_pool1d,
+    avg_pool1d,
+    max_pool1d,
+)
+from minigrad.nn.functional.shuffle import (  # noqa: F401
+    channel_shuffle,
+    pixel_shuffle,
+    pixel_unshuffle,
+)
+from minigrad.ops.conv_transpose import conv_transpose2d  # noqa: F401
+from minigrad.ops.fold import fold, unfold  # noqa: F401
+from minigrad.ops.interpolate import interpolate  # noqa: F401
