@@ -2,24 +2,39 @@
 
 from minigrad.nn import functional, init, utils  # noqa: F401
 from minigrad.nn.activation import (  # noqa: F401
+    CELU,
     ELU,
     GELU,
+    GLU,
     SELU,
+    Hardshrink,
+    Hardsigmoid,
+    Hardswish,
     Hardtanh,
     LeakyReLU,
+    LogSigmoid,
     LogSoftmax,
     Mish,
+    PReLU,
     ReLU,
+    ReLU6,
+    RReLU,
     Sigmoid,
     SiLU,
     Softmax,
+    Softmax2d,
+    Softmin,
     Softplus,
+    Softshrink,
     Softsign,
     Tanh,
+    Tanhshrink,
+    Threshold,
 )
 from minigrad.nn.attention import MultiheadAttention  # noqa: F401
 from minigrad.nn.containers import ModuleDict, ModuleList, Sequential  # noqa: F401
 from minigrad.nn.conv import Conv1d, Conv2d  # noqa: F401
+from minigrad.nn.distance import CosineSimilarity, PairwiseDistance  # noqa: F401
 from minigrad.nn.dropout import Dropout, Dropout2d  # noqa: F401
 from minigrad.nn.flatten import Flatten, Unflatten  # noqa: F401
 from minigrad.nn.linear import Identity, Linear  # noqa: F401
@@ -31,6 +46,7 @@ from minigrad.nn.normalization import (  # noqa: F401
     GroupNorm,
     InstanceNorm2d,
     LayerNorm,
+    LocalResponseNorm,
     RMSNorm,
 )
 from minigrad.nn.pooling import (  # noqa: F401

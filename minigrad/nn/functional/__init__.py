@@ -1,24 +1,42 @@
 """`minigrad.nn.functional` (import as F): stateless functions that layers are built from."""
 
 from minigrad.nn.functional.activation import (  # noqa: F401
+    celu,
     elu,
     gelu,
+    hardshrink,
+    hardsigmoid,
+    hardswish,
     hardtanh,
     leaky_relu,
     log_softmax,
+    logsigmoid,
     mish,
+    prelu,
     relu,
+    relu6,
+    rrelu,
     selu,
     sigmoid,
     silu,
     softmax,
     softplus,
+    softshrink,
     softsign,
     tanh,
+    tanhshrink,
+    threshold,
 )
+from minigrad.nn.functional.activation_along_dim import glu, gumbel_softmax, softmin  # noqa: F401
 from minigrad.nn.functional.conv import conv1d  # noqa: F401
+from minigrad.nn.functional.distance import (  # noqa: F401
+    cosine_similarity,
+    normalize,
+    pairwise_distance,
+)
 from minigrad.nn.functional.dropout import dropout, dropout2d  # noqa: F401
 from minigrad.nn.functional.linear import linear  # noqa: F401
+from minigrad.nn.functional.local_response_norm import local_response_norm  # noqa: F401
 from minigrad.nn.functional.normalization import (  # noqa: F401
     batch_norm,
     group_norm,
@@ -26,7 +44,7 @@ from minigrad.nn.functional.normalization import (  # noqa: F401
     layer_norm,
     rms_norm,
 )
-from minigrad.nn.functional.sparse import embedding  # noqa: F401
+from minigrad.nn.functional.sparse import embedding, one_hot  # noqa: F401
 from minigrad.ops.adaptive_pool import adaptive_avg_pool2d, adaptive_max_pool2d  # noqa: F401
 from minigrad.ops.attention import scaled_dot_product_attention  # noqa: F401
 from minigrad.ops.conv import conv2d  # noqa: F401
