@@ -35,8 +35,20 @@ from minigrad.nn.functional.distance import (  # noqa: F401
     pairwise_distance,
 )
 from minigrad.nn.functional.dropout import dropout, dropout2d  # noqa: F401
+from minigrad.nn.functional.likelihood_loss import gaussian_nll_loss, poisson_nll_loss  # noqa: F401
 from minigrad.nn.functional.linear import linear  # noqa: F401
 from minigrad.nn.functional.local_response_norm import local_response_norm  # noqa: F401
+from minigrad.nn.functional.margin_loss import (  # noqa: F401
+    cosine_embedding_loss,
+    hinge_embedding_loss,
+    margin_ranking_loss,
+    multi_margin_loss,
+    multilabel_margin_loss,
+    multilabel_soft_margin_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+    triplet_margin_with_distance_loss,
+)
 from minigrad.nn.functional.normalization import (  # noqa: F401
     batch_norm,
     group_norm,
