@@ -29,6 +29,7 @@ from minigrad.nn.functional.activation import (  # noqa: F401
 )
 from minigrad.nn.functional.activation_along_dim import glu, gumbel_softmax, softmin  # noqa: F401
 from minigrad.nn.functional.conv import conv1d  # noqa: F401
+from minigrad.nn.functional.ctc_loss import ctc_loss  # noqa: F401
 from minigrad.nn.functional.distance import (  # noqa: F401
     cosine_similarity,
     normalize,
