@@ -101,19 +101,20 @@ class CTCNegativeLogLikelihood(Function):
 
     def backward(self, g):
         xp = array_module(g)
-        log_visits = self.log_alpha + self._beta(xp)  # α + β, (T, N, S')
-        # Σ over the positions s of each class c of exp(α + β), shifted by the max over s
-        peak = log_visits.max(axis=2, keepdims=True)
-        peak = xp.where(xp.isfinite(peak), peak, 0)
+        # the probability of passing through position s at step t, exp(α + β − y − log p),
+        # each term ≤ 1 (no shift by a common max: y_t(l'_s) differs by thousands between
+        # positions when logits do, and the small ones would underflow); 0 at the padding,
+        # where the exponent is −∞ − (−∞)
+        with np.errstate(invalid="ignore"):
+            log_visit = self.log_alpha + self._beta(xp) - self.emitted + self.nll[:, None]
+        visit = xp.where(xp.isfinite(log_visit), xp.exp(xp.minimum(log_visit, 0)), 0)
         classes = self.log_probs.shape[2]
         one_hot = (self.extended[:, :, None] == xp.arange(classes)).astype(g.dtype)  # (N, S', C)
-        visits = xp.matmul(xp.exp(log_visits - peak).transpose(1, 0, 2), one_hot)
-        visits = visits.transpose(1, 0, 2)  # (T, N, C)
-        with np.errstate(divide="ignore", invalid="ignore"):  # log 0 = −∞ where never visited
-            posterior = xp.exp(xp.log(visits) + peak - self.log_probs + self.nll[:, None])
+        posterior = xp.matmul(visit.transpose(1, 0, 2), one_hot).transpose(1, 0, 2)  # (T, N, C)
         grad = -posterior * g[:, None]
-        if self.zero_infinity:
-            grad = xp.where(self.infinite[:, None], 0, grad)
+        # an impossible target (loss +∞) has no gradient: nan as in PyTorch, or 0 when
+        # zero_infinity asked for that
+        grad = xp.where(self.infinite[:, None], 0 if self.zero_infinity else np.nan, grad)
         return grad.astype(self.log_probs.dtype, copy=False)
 
 

@@ -19,6 +19,10 @@ CASES = load_torch_cases("torch_nnfunc.npz", "")
 # Stirling term's y·log y is masked after it is computed); minigrad's is finite there
 NAN_GRADIENT_IN_PYTORCH = {"poisson_nll_loss_full_fractional_targets_none",
                            "poisson_nll_loss_rate_full_sum"}
+# CTC's posterior there is e^(α + β − y − log p) of terms near 2e4, whose float32 rounding
+# (spacing 0.002) moves it by ~0.2%: from the float64 answer PyTorch's gradient is 2.6e-3
+# off and minigrad's 1.6e-3
+GRADIENT_RTOL = {"ctc_loss_float32_extreme_logits": 5e-3}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -27,9 +31,12 @@ def test_function_matches_pytorch(name):
     config = case["config"]
     tensors = {key: mg.tensor(case[key], requires_grad=key in config["grad"])
                for key in config["args"] + config["tensor_options"]}
+    positional = [tensors[key] for key in config["args"]]
+    if config["log_softmax_dim"] is not None:  # the first arg holds logits
+        positional[0] = F.log_softmax(positional[0], config["log_softmax_dim"])
     out = getattr(F, config["function"])(
-        *[tensors[key] for key in config["args"]],
-        **{key: tensors[key] for key in config["tensor_options"]}, **config["options"],
+        *positional, **{key: tensors[key] for key in config["tensor_options"]},
+        **config["options"],
     )
     (out * mg.tensor(case["upstream"])).sum().backward()
     # float64: PyTorch's hardsigmoid backward multiplies by a float32-rounded 1/6
@@ -44,7 +51,8 @@ def test_function_matches_pytorch(name):
         if name in NAN_GRADIENT_IN_PYTORCH and key == "target":
             assert np.isnan(expected).any() and np.isfinite(ours).all()
             ours, expected = ours[~np.isnan(expected)], expected[~np.isnan(expected)]
-        np.testing.assert_allclose(ours, expected, **tolerance, err_msg=key)
+        np.testing.assert_allclose(ours, expected, err_msg=key, **{
+            **tolerance, "rtol": GRADIENT_RTOL.get(name, tolerance["rtol"])})
 
 
 def test_fixtures_cover_every_new_function_and_reduction():
@@ -57,7 +65,7 @@ def test_fixtures_cover_every_new_function_and_reduction():
         "margin_ranking_loss", "hinge_embedding_loss", "cosine_embedding_loss",
         "triplet_margin_loss", "triplet_margin_with_distance_loss", "soft_margin_loss",
         "multilabel_soft_margin_loss", "multi_margin_loss", "multilabel_margin_loss",
-        "poisson_nll_loss", "gaussian_nll_loss",
+        "poisson_nll_loss", "gaussian_nll_loss", "ctc_loss",
     }
     reductions = {config["options"].get("reduction", "mean") for config in configs}
     assert reductions == {"none", "mean", "sum"}
