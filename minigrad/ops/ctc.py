@@ -52,20 +52,16 @@ class CTCNegativeLogLikelihood(Function):
             log_probs, xp.broadcast_to(extended, (steps,) + extended.shape), axis=2
         )
         self.emitted = xp.where(self.valid, self.emitted, NEG_INF)
+        # the last blank and the last label of each target: where every alignment ends
+        end = 2 * target_lengths[:, None]
+        self.last_two = (positions == end) | (positions == end - 1)
         self.log_alpha = self._alpha(xp)
-        last = input_lengths - 1
-        final = self.log_alpha[last, xp.arange(batch)]  # α_{T_n − 1}, (N, S')
-        end = 2 * target_lengths
-        log_p = xp.logaddexp(
-            xp.take_along_axis(final, end[:, None], axis=1)[:, 0],
-            xp.where(end > 0, xp.take_along_axis(final, xp.maximum(end - 1, 0)[:, None],
-                                                 axis=1)[:, 0], NEG_INF),
-        )
-        nll = -log_p
+        final = self.log_alpha[input_lengths - 1, xp.arange(batch)]  # α_{T_n − 1}, (N, S')
+        nll = -_logsumexp(xp, xp.where(self.last_two, final, NEG_INF))
         self.infinite = ~xp.isfinite(nll)
         self.zero_infinity = zero_infinity
         self.log_probs, self.extended, self.nll = log_probs, extended, nll
-        self.input_lengths, self.end = input_lengths, end
+        self.input_lengths = input_lengths
         return xp.where(self.infinite, 0, nll).astype(log_probs.dtype) if zero_infinity else nll
 
     def _alpha(self, xp):
@@ -84,18 +80,17 @@ class CTCNegativeLogLikelihood(Function):
         positions, −∞ at every step after that."""
         emitted = self.emitted
         steps, batch, width = emitted.shape
-        positions = xp.arange(width)
-        last_two = (positions == self.end[:, None]) | (positions == self.end[:, None] - 1)
         beta = xp.full(emitted.shape, NEG_INF, dtype=emitted.dtype)
         # the skip from s + 2 back to s is allowed where it was from s to s + 2
         skip_from_ahead = _shifted(xp, self.skip_allowed, -2, fill=False)
+        start = xp.where(self.last_two, 0.0, NEG_INF)
         following = xp.full((batch, width), NEG_INF, dtype=emitted.dtype)
         for t in range(steps - 1, -1, -1):
             reach = xp.logaddexp(following, _shifted(xp, following, -1))
             reach = xp.where(skip_from_ahead, xp.logaddexp(reach, _shifted(xp, following, -2)),
                              reach)
             starts_here = (self.input_lengths - 1 == t)[:, None]
-            beta[t] = xp.where(starts_here, xp.where(last_two, 0.0, NEG_INF), reach) + emitted[t]
+            beta[t] = xp.where(starts_here, start, reach) + emitted[t]
             following = beta[t]
         return beta
 
@@ -107,7 +102,7 @@ class CTCNegativeLogLikelihood(Function):
         # where the exponent is −∞ − (−∞)
         with np.errstate(invalid="ignore"):
             log_visit = self.log_alpha + self._beta(xp) - self.emitted + self.nll[:, None]
-        visit = xp.where(xp.isfinite(log_visit), xp.exp(xp.minimum(log_visit, 0)), 0)
+        visit = xp.where(xp.isfinite(log_visit), xp.exp(log_visit), 0)
         classes = self.log_probs.shape[2]
         one_hot = (self.extended[:, :, None] == xp.arange(classes)).astype(g.dtype)  # (N, S', C)
         posterior = xp.matmul(visit.transpose(1, 0, 2), one_hot).transpose(1, 0, 2)  # (T, N, C)
@@ -116,6 +111,14 @@ class CTCNegativeLogLikelihood(Function):
         # zero_infinity asked for that
         grad = xp.where(self.infinite[:, None], 0 if self.zero_infinity else np.nan, grad)
         return grad.astype(self.log_probs.dtype, copy=False)
+
+
+def _logsumexp(xp, values):
+    """log Σ e^values along the last dim, shifted by the max (−∞ for a row of −∞)."""
+    peak = values.max(axis=-1, keepdims=True)
+    peak = xp.where(xp.isfinite(peak), peak, 0)
+    with np.errstate(divide="ignore"):  # log 0 = −∞: no alignment reaches the end
+        return xp.log(xp.exp(values - peak).sum(axis=-1)) + peak[..., 0]
 
 
 def _extended_targets(xp, targets, blank):
