@@ -163,8 +163,11 @@ I64 = mg.tensor(np.zeros((4, 3), np.int64))
      r"multi_margin_loss: expected input \(N, C\) or \(C,\), got shape \(1, 4, 3\)"),
     (lambda: F.multi_margin_loss(X1, INDICES, weight=mg.ones(4)), ValueError,
      r"multi_margin_loss: weight must have one entry per class, shape \(3,\)"),
-    (lambda: F.multilabel_margin_loss(X1, INDICES), TypeError,
-     r"multilabel_margin_loss: target must be an integer tensor of the input's shape \(4, 3\)"),
+    (lambda: F.multilabel_margin_loss(X1, INDICES), ValueError,
+     r"multilabel_margin_loss: target must have the input's shape \(4, 3\), got \(4,\)"),
+    (lambda: F.multilabel_margin_loss(X1, X2), TypeError,
+     ("multilabel_margin_loss: target must list class indices, an integer tensor, got dtype "
+     "float32")),
     (lambda: F.multilabel_margin_loss(X1, LABEL_LISTS + 1), ValueError,
      "multilabel_margin_loss: target lists a class outside 0 to 2 before its first -1"),
     (lambda: F.poisson_nll_loss(X1, X2.double()), TypeError,

@@ -177,12 +177,12 @@ def multilabel_margin_loss(input, target, *, reduction="mean"):
 def _label_set_mask(op, input, target):
     """A bool array of the input's shape: True at the classes of each sample's label set."""
     checks.check_target_tensor(op, target, input)
-    if target.dtype.kind not in "iu" or target.shape != input.shape:
-        raise TypeError(
-            f"{op}: target must be an integer tensor of the input's shape "
-            f"{tuple(input.shape)} listing class indices, got {target.dtype} of shape "
-            f"{tuple(target.shape)}"
-        )
+    if target.dtype.kind not in "iu":
+        raise TypeError(f"{op}: target must list class indices, an integer tensor, got dtype "
+                        f"{target.dtype}")
+    if target.shape != input.shape:
+        raise ValueError(f"{op}: target must have the input's shape {tuple(input.shape)}, got "
+                         f"{tuple(target.shape)}")
     t = target.data
     xp = array_module(t)
     classes = input.shape[-1]
