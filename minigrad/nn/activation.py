@@ -6,8 +6,9 @@ learned slopes), and RReLU draws random slopes while training.
 in-place change would overwrite numbers the backward pass still needs).
 """
 
-from minigrad.creation import full
+from minigrad.creation import empty
 from minigrad.nn import functional as F
+from minigrad.nn import init
 from minigrad.nn.module import Module, Parameter
 
 
@@ -223,10 +224,11 @@ class PReLU(Module):
     def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
         super().__init__()
         self.num_parameters, self.init = num_parameters, init
-        self.weight = Parameter(full((num_parameters,), init, device=device, dtype=dtype))
+        self.weight = Parameter(empty(num_parameters, device=device, dtype=dtype))
+        self.reset_parameters()
 
     def reset_parameters(self):
-        self.weight.data[...] = self.init
+        init.constant_(self.weight, self.init)
 
     def forward(self, input):
         return F.prelu(input, self.weight)
