@@ -2,39 +2,24 @@
 
 from minigrad.nn import functional, init, utils  # noqa: F401
 from minigrad.nn.activation import (  # noqa: F401
-    CELU,
     ELU,
     GELU,
-    GLU,
     SELU,
-    Hardshrink,
-    Hardsigmoid,
-    Hardswish,
     Hardtanh,
     LeakyReLU,
-    LogSigmoid,
     LogSoftmax,
     Mish,
-    PReLU,
     ReLU,
-    ReLU6,
-    RReLU,
     Sigmoid,
     SiLU,
     Softmax,
-    Softmax2d,
-    Softmin,
     Softplus,
-    Softshrink,
     Softsign,
     Tanh,
-    Tanhshrink,
-    Threshold,
 )
 from minigrad.nn.attention import MultiheadAttention  # noqa: F401
 from minigrad.nn.containers import ModuleDict, ModuleList, Sequential  # noqa: F401
 from minigrad.nn.conv import Conv1d, Conv2d  # noqa: F401
-from minigrad.nn.distance import CosineSimilarity, PairwiseDistance  # noqa: F401
 from minigrad.nn.dropout import Dropout, Dropout2d  # noqa: F401
 from minigrad.nn.flatten import Flatten, Unflatten  # noqa: F401
 from minigrad.nn.linear import Identity, Linear  # noqa: F401
@@ -46,7 +31,6 @@ from minigrad.nn.normalization import (  # noqa: F401
     GroupNorm,
     InstanceNorm2d,
     LayerNorm,
-    LocalResponseNorm,
     RMSNorm,
 )
 from minigrad.nn.pooling import (  # noqa: F401
@@ -69,23 +53,44 @@ from minigrad.nn.transformer_model import Transformer  # noqa: F401
 from minigrad.nn.loss import (  # noqa: F401
     BCELoss,
     BCEWithLogitsLoss,
-    CosineEmbeddingLoss,
     CrossEntropyLoss,
-    CTCLoss,
-    GaussianNLLLoss,
-    HingeEmbeddingLoss,
     HuberLoss,
     KLDivLoss,
     L1Loss,
-    MarginRankingLoss,
     MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
+)
+# more activations, distance layers, local response norm, margin, likelihood and CTC losses
+from minigrad.nn.activation import (  # noqa: F401
+    CELU,
+    GLU,
+    Hardshrink,
+    Hardsigmoid,
+    Hardswish,
+    LogSigmoid,
+    PReLU,
+    ReLU6,
+    RReLU,
+    Softmax2d,
+    Softmin,
+    Softshrink,
+    Tanhshrink,
+    Threshold,
+)
+from minigrad.nn.distance import CosineSimilarity, PairwiseDistance  # noqa: F401
+from minigrad.nn.loss import (  # noqa: F401
+    CosineEmbeddingLoss,
+    CTCLoss,
+    GaussianNLLLoss,
+    HingeEmbeddingLoss,
+    MarginRankingLoss,
     MultiLabelMarginLoss,
     MultiLabelSoftMarginLoss,
     MultiMarginLoss,
-    NLLLoss,
     PoissonNLLLoss,
-    SmoothL1Loss,
     SoftMarginLoss,
     TripletMarginLoss,
     TripletMarginWithDistanceLoss,
 )
+from minigrad.nn.normalization import LocalResponseNorm  # noqa: F401

@@ -1,55 +1,24 @@
 """`minigrad.nn.functional` (import as F): stateless functions that layers are built from."""
 
 from minigrad.nn.functional.activation import (  # noqa: F401
-    celu,
     elu,
     gelu,
-    hardshrink,
-    hardsigmoid,
-    hardswish,
     hardtanh,
     leaky_relu,
     log_softmax,
-    logsigmoid,
     mish,
-    prelu,
     relu,
-    relu6,
-    rrelu,
     selu,
     sigmoid,
     silu,
     softmax,
     softplus,
-    softshrink,
     softsign,
     tanh,
-    tanhshrink,
-    threshold,
 )
-from minigrad.nn.functional.activation_along_dim import glu, gumbel_softmax, softmin  # noqa: F401
 from minigrad.nn.functional.conv import conv1d  # noqa: F401
-from minigrad.nn.functional.ctc_loss import ctc_loss  # noqa: F401
-from minigrad.nn.functional.distance import (  # noqa: F401
-    cosine_similarity,
-    normalize,
-    pairwise_distance,
-)
 from minigrad.nn.functional.dropout import dropout, dropout2d  # noqa: F401
-from minigrad.nn.functional.likelihood_loss import gaussian_nll_loss, poisson_nll_loss  # noqa: F401
 from minigrad.nn.functional.linear import linear  # noqa: F401
-from minigrad.nn.functional.local_response_norm import local_response_norm  # noqa: F401
-from minigrad.nn.functional.margin_loss import (  # noqa: F401
-    cosine_embedding_loss,
-    hinge_embedding_loss,
-    margin_ranking_loss,
-    multi_margin_loss,
-    multilabel_margin_loss,
-    multilabel_soft_margin_loss,
-    soft_margin_loss,
-    triplet_margin_loss,
-    triplet_margin_with_distance_loss,
-)
 from minigrad.nn.functional.normalization import (  # noqa: F401
     batch_norm,
     group_norm,
@@ -57,7 +26,7 @@ from minigrad.nn.functional.normalization import (  # noqa: F401
     layer_norm,
     rms_norm,
 )
-from minigrad.nn.functional.sparse import embedding, one_hot  # noqa: F401
+from minigrad.nn.functional.sparse import embedding  # noqa: F401
 from minigrad.ops.adaptive_pool import adaptive_avg_pool2d, adaptive_max_pool2d  # noqa: F401
 from minigrad.ops.attention import scaled_dot_product_attention  # noqa: F401
 from minigrad.ops.conv import conv2d  # noqa: F401
@@ -74,3 +43,39 @@ from minigrad.nn.functional.loss import (  # noqa: F401
     nll_loss,
     smooth_l1_loss,
 )
+# more activations, distances, normalize, one_hot, local response norm, margin, likelihood
+# and CTC losses
+from minigrad.nn.functional.activation import (  # noqa: F401
+    celu,
+    hardshrink,
+    hardsigmoid,
+    hardswish,
+    logsigmoid,
+    prelu,
+    relu6,
+    rrelu,
+    softshrink,
+    tanhshrink,
+    threshold,
+)
+from minigrad.nn.functional.activation_along_dim import glu, gumbel_softmax, softmin  # noqa: F401
+from minigrad.nn.functional.ctc_loss import ctc_loss  # noqa: F401
+from minigrad.nn.functional.distance import (  # noqa: F401
+    cosine_similarity,
+    normalize,
+    pairwise_distance,
+)
+from minigrad.nn.functional.likelihood_loss import gaussian_nll_loss, poisson_nll_loss  # noqa: F401
+from minigrad.nn.functional.local_response_norm import local_response_norm  # noqa: F401
+from minigrad.nn.functional.margin_loss import (  # noqa: F401
+    cosine_embedding_loss,
+    hinge_embedding_loss,
+    margin_ranking_loss,
+    multi_margin_loss,
+    multilabel_margin_loss,
+    multilabel_soft_margin_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+    triplet_margin_with_distance_loss,
+)
+from minigrad.nn.functional.sparse import one_hot  # noqa: F401
