@@ -153,6 +153,8 @@ def test_normalize_leaves_a_zero_vector_zero_with_zero_gradient():
      "cosine_similarity: x1 is float32 but x2 is float64"),
     (lambda: F.cosine_similarity(mg.randn(2, 3), mg.randn(2, 3), dim=2), ValueError,
      "cosine_similarity: dim 2 is out of range"),
+    (lambda: F.pairwise_distance(mg.randn(2, 3), mg.randn(2, 3), p=0), ValueError,
+     "pairwise_distance: p must be a positive number or ±inf, got 0"),
     (lambda: F.pairwise_distance(mg.tensor(1.0), mg.tensor(2.0)), ValueError,
      "pairwise_distance: x1 and x2 must have a dim"),
     (lambda: F.pairwise_distance(mg.ones(2), np.ones(2)), TypeError,

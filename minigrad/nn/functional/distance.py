@@ -3,6 +3,8 @@
 division and sum.
 """
 
+import math
+
 import numpy as np
 
 from minigrad.checks import broadcast_error, check_floating, normalize_dim
@@ -15,8 +17,13 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """‖x1 − x2 + ε‖_p along the last dim (after broadcasting x1 and x2).
 
     ε keeps the distance of two equal vectors away from 0, where the p-norm has no slope.
+    p is a positive number or ±inf (PyTorch's p = 0, a count of the nonzero entries, is not
+    taken: it has no gradient).
     """
     _check_pair("pairwise_distance", x1, x2)
+    number = isinstance(p, (int, float)) and not isinstance(p, bool)
+    if not (number and (p > 0 or p == -math.inf)):
+        raise ValueError(f"pairwise_distance: p must be a positive number or ±inf, got {p!r}")
     return norm(x1 - x2 + eps, p, dim=-1, keepdim=keepdim)
 
 
