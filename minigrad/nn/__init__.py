@@ -91,3 +91,36 @@ from minigrad.nn.upsampling import (  # noqa: F401
     UpsamplingBilinear2d,
     UpsamplingNearest2d,
 )
+# more activations, distance layers, local response norm, margin, likelihood and CTC losses
+from minigrad.nn.activation import (  # noqa: F401
+    CELU,
+    GLU,
+    Hardshrink,
+    Hardsigmoid,
+    Hardswish,
+    LogSigmoid,
+    PReLU,
+    ReLU6,
+    RReLU,
+    Softmax2d,
+    Softmin,
+    Softshrink,
+    Tanhshrink,
+    Threshold,
+)
+from minigrad.nn.distance import CosineSimilarity, PairwiseDistance  # noqa: F401
+from minigrad.nn.loss import (  # noqa: F401
+    CosineEmbeddingLoss,
+    CTCLoss,
+    GaussianNLLLoss,
+    HingeEmbeddingLoss,
+    MarginRankingLoss,
+    MultiLabelMarginLoss,
+    MultiLabelSoftMarginLoss,
+    MultiMarginLoss,
+    PoissonNLLLoss,
+    SoftMarginLoss,
+    TripletMarginLoss,
+    TripletMarginWithDistanceLoss,
+)
+from minigrad.nn.normalization import LocalResponseNorm  # noqa: F401

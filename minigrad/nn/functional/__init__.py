@@ -62,3 +62,39 @@ from minigrad.nn.functional.shuffle import (  # noqa: F401
 from minigrad.ops.conv_transpose import conv_transpose2d  # noqa: F401
 from minigrad.ops.fold import fold, unfold  # noqa: F401
 from minigrad.ops.interpolate import interpolate  # noqa: F401
+# more activations, distances, normalize, one_hot, local response norm, margin, likelihood
+# and CTC losses
+from minigrad.nn.functional.activation import (  # noqa: F401
+    celu,
+    hardshrink,
+    hardsigmoid,
+    hardswish,
+    logsigmoid,
+    prelu,
+    relu6,
+    rrelu,
+    softshrink,
+    tanhshrink,
+    threshold,
+)
+from minigrad.nn.functional.activation_along_dim import glu, gumbel_softmax, softmin  # noqa: F401
+from minigrad.nn.functional.ctc_loss import ctc_loss  # noqa: F401
+from minigrad.nn.functional.distance import (  # noqa: F401
+    cosine_similarity,
+    normalize,
+    pairwise_distance,
+)
+from minigrad.nn.functional.likelihood_loss import gaussian_nll_loss, poisson_nll_loss  # noqa: F401
+from minigrad.nn.functional.local_response_norm import local_response_norm  # noqa: F401
+from minigrad.nn.functional.margin_loss import (  # noqa: F401
+    cosine_embedding_loss,
+    hinge_embedding_loss,
+    margin_ranking_loss,
+    multi_margin_loss,
+    multilabel_margin_loss,
+    multilabel_soft_margin_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+    triplet_margin_with_distance_loss,
+)
+from minigrad.nn.functional.sparse import one_hot  # noqa: F401

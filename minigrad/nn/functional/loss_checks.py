@@ -53,6 +53,27 @@ def check_pair(op, input, target):
         )
 
 
+def check_alike(op, **tensors):
+    """Several inputs of one loss (input1 and input2, or anchor, positive and negative):
+    Tensors of the first one's float dtype, device and shape, each reported by its name."""
+    (first_name, first), *others = tensors.items()
+    check_input(op, first)
+    for name, tensor in others:
+        if not isinstance(tensor, Tensor):
+            raise TypeError(f"{op}: {name} must be a Tensor, got {type(tensor).__name__}")
+        if tensor.device != first.device:
+            raise RuntimeError(
+                f"{op}: {first_name} is on {first.device} but {name} is on {tensor.device}"
+            )
+        if tensor.dtype != first.dtype:
+            raise TypeError(f"{op}: {first_name} is {first.dtype} but {name} is {tensor.dtype}")
+        if tensor.shape != first.shape:
+            raise ValueError(
+                f"{op}: {name} has shape {tuple(tensor.shape)} but {first_name} has shape "
+                f"{tuple(first.shape)}; they must be equal"
+            )
+
+
 def check_target_tensor(op, target, input):
     if not isinstance(target, Tensor):
         raise TypeError(f"{op}: target must be a Tensor, got {type(target).__name__}")
@@ -71,9 +92,9 @@ def class_axis(op, input):
     return 0 if input.ndim == 1 else 1
 
 
-def class_indices(op, input, target, axis, ignore_index):
+def class_indices(op, input, target, axis, ignore_index=None):
     """target's integer array, checked: shape of input without the class dim, values in
-    [0, C) or equal to ignore_index."""
+    [0, C) or equal to ignore_index (None: no value is ignored)."""
     check_target_tensor(op, target, input)
     if target.dtype.kind not in "iu":
         raise TypeError(
@@ -88,12 +109,15 @@ def class_indices(op, input, target, axis, ignore_index):
         )
     t = target.data
     classes = input.shape[axis]
-    out_of_range = (t != ignore_index) & ((t < 0) | (t >= classes))
+    out_of_range = (t < 0) | (t >= classes)
+    if ignore_index is not None:
+        out_of_range &= t != ignore_index
     if out_of_range.any():
         bad = int(t[out_of_range].reshape(-1)[0])
+        ignored = "" if ignore_index is None else f", or ignore_index={ignore_index}"
         raise ValueError(
             f"{op}: target holds class index {bad}, but input has {classes} classes "
-            f"(valid: 0 to {classes - 1}, or ignore_index={ignore_index})"
+            f"(valid: 0 to {classes - 1}{ignored})"
         )
     return t
 
