@@ -4,7 +4,8 @@ A tensor holds
   data           the numbers: a numpy array on 'cpu', a CuPy array on 'cuda'
   requires_grad  whether gradients should flow back to it
   grad           after `backward()`, d(loss)/d(this tensor), a Tensor of the same shape
-  _ctx           the `Function` that produced it (None for tensors made by the user: leaves)
+  _ctx           the `Function` that produced it (None for tensors made by the user: leaves);
+                 PyTorch's name for it, `grad_fn`, reads it
 
 Note for PyTorch users: `.data` here is the raw numpy/CuPy array, not a Tensor.
 
@@ -12,6 +13,8 @@ The methods below are thin: each forwards to an op in `minigrad.ops`, where forw
 backward of that op sit side by side. The method names and argument names (`dim`,
 `keepdim`) are PyTorch's, so code written for PyTorch reads the same here.
 """
+
+import weakref
 
 import numpy as np
 
@@ -63,7 +66,7 @@ def _check_can_require_grad(dtype, op="tensor"):
 
 
 class Tensor(ConversionShortcuts):
-    __slots__ = ("data", "requires_grad", "grad", "_ctx", "__weakref__")
+    __slots__ = ("data", "requires_grad", "grad", "_ctx", "_grad_hooks", "__weakref__")
 
     # numpy defers to Tensor in mixed expressions (ndarray + Tensor calls Tensor.__radd__)
     __array_ufunc__ = None
@@ -82,6 +85,7 @@ class Tensor(ConversionShortcuts):
         self.requires_grad = bool(requires_grad)
         self.grad = None
         self._ctx = None
+        self._grad_hooks = None  # a leaf's hooks; a result's live on its Function (_ctx)
 
     @classmethod
     def _make(cls, data, requires_grad=False, ctx=None):
@@ -91,6 +95,7 @@ class Tensor(ConversionShortcuts):
         t.requires_grad = requires_grad
         t.grad = None
         t._ctx = ctx
+        t._grad_hooks = None
         return t
 
     # ---- what it is -----------------------------------------------------------------------
@@ -192,20 +197,7 @@ class Tensor(ConversionShortcuts):
                 "backward: this tensor does not require grad and has no graph "
                 "(was it computed under no_grad, or from tensors without requires_grad=True?)"
             )
-        if gradient is None:
-            if self.data.size != 1:
-                raise RuntimeError(
-                    f"backward: gradient can be implied only for a scalar output, but this "
-                    f"tensor has shape {tuple(self.shape)}; pass gradient= of that shape"
-                )
-            grad = array_module(self.data).ones_like(self.data)
-        else:
-            grad = _to_array(gradient, self.dtype, self.device)
-            if grad.shape != self.shape:
-                raise ValueError(
-                    f"backward: gradient has shape {tuple(grad.shape)}, "
-                    f"but the tensor has shape {tuple(self.shape)}"
-                )
+        grad = autograd.initial_gradient("backward", self, gradient, "the tensor", "gradient")
         autograd.run_backward(self, grad, retain_graph=retain_graph)
 
     def _accumulate_grad(self, grad):
@@ -221,8 +213,36 @@ class Tensor(ConversionShortcuts):
     def retain_grad(self):
         """Keep `.grad` on this non-leaf tensor too (leaves always keep theirs)."""
         if self._ctx is not None:  # the graph links Functions, so the Function points back here
-            self._ctx.retained_output = self
+            self._ctx.retained_output = weakref.ref(self)  # weak: the graph keeps no tensor alive
         return self
+
+    @property
+    def retains_grad(self):
+        """Whether retain_grad() was called on this non-leaf (False for leaves, as in PyTorch)."""
+        retained = self._ctx is not None and self._ctx.retained_output
+        return bool(retained) and retained() is self
+
+    @property
+    def grad_fn(self):
+        """The Function that made this tensor (None for a leaf), to look at the graph:
+        `grad_fn.name()` and `grad_fn.next_functions` (see minigrad/autograd.py)."""
+        return self._ctx
+
+    def register_hook(self, hook):
+        """Call `hook(grad)` with this tensor's gradient during every backward pass (and
+        grad()): for a leaf, before it is added to `.grad`; for a result, as it flows through.
+        A hook that returns a tensor replaces the gradient. Hooks run in the order they were
+        registered; the returned handle's `.remove()` takes the hook off."""
+        from minigrad.hooks import RemovableHandle
+
+        if not self.requires_grad:
+            raise RuntimeError(
+                "register_hook: this tensor does not require grad, so no gradient will reach it"
+            )
+        owner = self if self._ctx is None else self._ctx
+        if owner._grad_hooks is None:
+            owner._grad_hooks = {}
+        return RemovableHandle.add(owner._grad_hooks, hook)
 
     def requires_grad_(self, requires_grad=True):
         if requires_grad:
@@ -233,6 +253,11 @@ class Tensor(ConversionShortcuts):
     def detach(self):
         """The same numbers, cut from the graph (shares memory, like PyTorch)."""
         return Tensor._make(self.data)
+
+    def detach_(self):
+        """Cut this tensor itself from the graph: it becomes a leaf that requires no grad."""
+        self._ctx, self.requires_grad = None, False
+        return self
 
     def zero_(self):
         self.data[...] = 0
