@@ -359,30 +359,75 @@ class Tensor(ConversionShortcuts):
         return ops.matmul.matmul(other, self)
 
     # in-place arithmetic changes the numbers without recording a graph: it is for
-    # optimizer updates under no_grad and for tensors that need no gradient
-    def _in_place(self, op_name, other, array_op):
-        from minigrad.autograd import is_grad_enabled
-
-        if self.requires_grad and is_grad_enabled():
-            raise RuntimeError(
-                f"{op_name}: in-place change of a tensor that requires grad; "
-                "wrap it in `with mg.no_grad():` (as an optimizer step does)"
-            )
-        value = other.data if isinstance(other, Tensor) else other
-        array_op(self.data, value, out=self.data, casting="same_kind")
-        return self
-
+    # optimizer updates under no_grad and for tensors that need no gradient (in_place.py)
     def __iadd__(self, other):
-        return self._in_place("+=", other, np.add)
+        return in_place.apply("+=", np.add, self, other)
 
     def __isub__(self, other):
-        return self._in_place("-=", other, np.subtract)
+        return in_place.apply("-=", np.subtract, self, other)
 
     def __imul__(self, other):
-        return self._in_place("*=", other, np.multiply)
+        return in_place.apply("*=", np.multiply, self, other)
 
     def __itruediv__(self, other):
-        return self._in_place("/=", other, np.true_divide)
+        return in_place.apply("/=", np.true_divide, self, other)
+
+    # ---- in-place ops with PyTorch's names: no graph (in_place.py) -----------------------
+    def add_(self, other, alpha=1):
+        return in_place.add_(self, other, alpha)
+
+    def sub_(self, other, alpha=1):
+        return in_place.sub_(self, other, alpha)
+
+    def mul_(self, other):
+        return in_place.apply("mul_", np.multiply, self, other)
+
+    def div_(self, other):
+        return in_place.apply("div_", np.true_divide, self, other)
+
+    def pow_(self, exponent):
+        return in_place.apply("pow_", np.power, self, exponent)
+
+    def sqrt_(self):
+        return in_place.apply("sqrt_", np.sqrt, self)
+
+    def exp_(self):
+        return in_place.apply("exp_", np.exp, self)
+
+    def neg_(self):
+        return in_place.apply("neg_", np.negative, self)
+
+    def abs_(self):
+        return in_place.apply("abs_", np.absolute, self)
+
+    def clamp_(self, min=None, max=None):
+        return in_place.clamp_(self, min, max)
+
+    clip_ = clamp_
+
+    def masked_fill_(self, mask, value):
+        return in_place.masked_fill_(self, mask, value)
+
+    def addcmul_(self, tensor1, tensor2, value=1):
+        return in_place.addcmul_(self, tensor1, tensor2, value)
+
+    def addcdiv_(self, tensor1, tensor2, value=1):
+        return in_place.addcdiv_(self, tensor1, tensor2, value)
+
+    def lerp_(self, end, weight):
+        return in_place.lerp_(self, end, weight)
+
+    def uniform_(self, from_=0.0, to=1.0):
+        return in_place.uniform_(self, from_, to)
+
+    def normal_(self, mean=0.0, std=1.0):
+        return in_place.normal_(self, mean, std)
+
+    def bernoulli_(self, p=0.5):
+        return in_place.bernoulli_(self, p)
+
+    def exponential_(self, lambd=1.0):
+        return in_place.exponential_(self, lambd)
 
     def add(self, other):
         return self + other
@@ -711,4 +756,4 @@ class Tensor(ConversionShortcuts):
         self.data[index] = _to_array(value, self.dtype, self.device)
 
 
-from minigrad import ops  # noqa: E402  (ops build Tensors, so they load after the class)
+from minigrad import in_place, ops  # noqa: E402  (they build Tensors: load after the class)
