@@ -47,7 +47,7 @@ def is_grad_enabled():
 class set_grad_enabled:
     """Context manager (and decorator) that turns graph recording on or off."""
 
-    def __new__(cls, *args):
+    def __new__(cls, *args, **kwargs):
         # `@mg.no_grad` without parentheses, as PyTorch allows: the function comes in as the
         # only argument, and the result is the decorated function
         if cls is not set_grad_enabled and len(args) == 1 and callable(args[0]):
@@ -196,8 +196,9 @@ def topological_order(roots):
         if isinstance(node, Function):
             if node.parents is None:
                 raise RuntimeError(
-                    "backward: this graph was already used by a backward pass and freed; "
-                    "pass retain_graph=True to the first backward() to go through it twice"
+                    "backward: this graph was already used by a backward pass (backward() or "
+                    "grad()) and freed; pass retain_graph=True to the first pass to go through "
+                    "it twice"
                 )
             for parent in node.parents:
                 if parent is not None and id(parent) not in visited:
@@ -254,8 +255,9 @@ def backpropagate(roots, grads, retain_graph, inputs=None):
         return [wanted[id(graph_node(t))] for t in inputs]
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         allow_unused=False):
+def grad(
+    outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=False
+):
     """d(outputs)/d(inputs), as torch.autograd.grad: a tuple with one gradient per input.
 
     `outputs` and `inputs` are tensors or sequences of tensors; with several outputs the

@@ -3,7 +3,8 @@
 
 A hook lives in a dict of its owner (a module, or a tensor's place in the graph) under a key
 that is never reused; the handle remembers the dict and the key, so `handle.remove()` takes
-off exactly that hook, even after others were added or removed. `with module.register_forward_hook(hook):` removes it on leaving the block.
+off exactly that hook, even after others were added or removed.
+`with module.register_forward_hook(hook):` removes it on leaving the block.
 """
 
 import itertools

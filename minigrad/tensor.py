@@ -219,8 +219,9 @@ class Tensor(ConversionShortcuts):
     @property
     def retains_grad(self):
         """Whether retain_grad() was called on this non-leaf (False for leaves, as in PyTorch)."""
-        retained = self._ctx is not None and self._ctx.retained_output
-        return bool(retained) and retained() is self
+        if self._ctx is None or self._ctx.retained_output is None:
+            return False
+        return self._ctx.retained_output() is self
 
     @property
     def grad_fn(self):

@@ -280,6 +280,8 @@ def test_inference_mode_records_no_graph_as_context_and_decorator():
         return mg.is_grad_enabled()
 
     assert called() is False and bare() is False and mg.is_grad_enabled()
+    with mg.inference_mode(mode=True):
+        assert not mg.is_grad_enabled()
     assert bare.__name__ == "bare" and bare.__doc__ == "Documented."
 
 
