@@ -264,8 +264,8 @@ def test_nn_init_draws_through_the_tensor_methods():
     assert weight.requires_grad and mg.is_grad_enabled()
 
 
-# ---- on the CuPy stand-in ----------------------------------------------------------------
-def test_in_place_ops_on_standin_cuda(standin_gpu, monkeypatch):
+# ---- on the CuPy stand-in, and on a real GPU where there is one --------------------------
+def check_in_place_ops_on_cuda(monkeypatch):
     monkeypatch.setenv("MINIGRAD_DEVICE", "cuda")  # every tensor OPS makes is on 'cuda'
     for name, (call, reference) in OPS.items():
         t = mg.tensor(A)
@@ -273,14 +273,25 @@ def test_in_place_ops_on_standin_cuda(standin_gpu, monkeypatch):
         np.testing.assert_allclose(t.numpy(), reference(A.copy()), rtol=1e-6, err_msg=name)
 
 
-def test_random_fills_on_standin_cuda_draw_the_cpu_numbers(standin_gpu):
+def check_random_fills_on_cuda_draw_the_cpu_numbers():
     for name, fill in RANDOM.items():
         mg.manual_seed(1)
-        on_cpu = fill(mg.zeros(6)).numpy()
+        on_cpu = fill(mg.zeros(6, device="cpu")).numpy()
         mg.manual_seed(1)
         on_cuda = fill(mg.zeros(6, device="cuda"))
         assert on_cuda.device == "cuda" and on_cuda.dtype == mg.float32
         np.testing.assert_array_equal(on_cuda.numpy(), on_cpu, err_msg=name)
+
+
+def test_in_place_ops_on_standin_cuda(standin_gpu, monkeypatch):
+    check_in_place_ops_on_cuda(monkeypatch)
+    check_random_fills_on_cuda_draw_the_cpu_numbers()
+
+
+@pytest.mark.gpu
+def test_in_place_ops_on_a_real_gpu(monkeypatch):
+    check_in_place_ops_on_cuda(monkeypatch)
+    check_random_fills_on_cuda_draw_the_cpu_numbers()
 
 
 def test_grad_and_hooks_on_standin_cuda(standin_gpu):
