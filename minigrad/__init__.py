@@ -14,7 +14,13 @@ Layers of the package, each building on the one before:
 """
 
 from minigrad import amp, cuda, data, distill, metrics, nn, optim, prune, text  # noqa: F401
-from minigrad.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
+from minigrad.autograd import (  # noqa: F401  (mg.autograd is the module: mg.autograd.grad)
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from minigrad.creation import (  # noqa: F401
     arange,
     as_tensor,

@@ -4,7 +4,8 @@ A tensor holds
   data           the numbers: a numpy array on 'cpu', a CuPy array on 'cuda'
   requires_grad  whether gradients should flow back to it
   grad           after `backward()`, d(loss)/d(this tensor), a Tensor of the same shape
-  _ctx           the `Function` that produced it (None for tensors made by the user: leaves)
+  _ctx           the `Function` that produced it (None for tensors made by the user: leaves);
+                 PyTorch's name for it, `grad_fn`, reads it
 
 Note for PyTorch users: `.data` here is the raw numpy/CuPy array, not a Tensor.
 
@@ -12,6 +13,8 @@ The methods below are thin: each forwards to an op in `minigrad.ops`, where forw
 backward of that op sit side by side. The method names and argument names (`dim`,
 `keepdim`) are PyTorch's, so code written for PyTorch reads the same here.
 """
+
+import weakref
 
 import numpy as np
 
@@ -63,7 +66,7 @@ def _check_can_require_grad(dtype, op="tensor"):
 
 
 class Tensor(ConversionShortcuts):
-    __slots__ = ("data", "requires_grad", "grad", "_ctx", "__weakref__")
+    __slots__ = ("data", "requires_grad", "grad", "_ctx", "_grad_hooks", "__weakref__")
 
     # numpy defers to Tensor in mixed expressions (ndarray + Tensor calls Tensor.__radd__)
     __array_ufunc__ = None
@@ -82,6 +85,7 @@ class Tensor(ConversionShortcuts):
         self.requires_grad = bool(requires_grad)
         self.grad = None
         self._ctx = None
+        self._grad_hooks = None  # a leaf's hooks; a result's live on its Function (_ctx)
 
     @classmethod
     def _make(cls, data, requires_grad=False, ctx=None):
@@ -91,6 +95,7 @@ class Tensor(ConversionShortcuts):
         t.requires_grad = requires_grad
         t.grad = None
         t._ctx = ctx
+        t._grad_hooks = None
         return t
 
     # ---- what it is -----------------------------------------------------------------------
@@ -192,20 +197,7 @@ class Tensor(ConversionShortcuts):
                 "backward: this tensor does not require grad and has no graph "
                 "(was it computed under no_grad, or from tensors without requires_grad=True?)"
             )
-        if gradient is None:
-            if self.data.size != 1:
-                raise RuntimeError(
-                    f"backward: gradient can be implied only for a scalar output, but this "
-                    f"tensor has shape {tuple(self.shape)}; pass gradient= of that shape"
-                )
-            grad = array_module(self.data).ones_like(self.data)
-        else:
-            grad = _to_array(gradient, self.dtype, self.device)
-            if grad.shape != self.shape:
-                raise ValueError(
-                    f"backward: gradient has shape {tuple(grad.shape)}, "
-                    f"but the tensor has shape {tuple(self.shape)}"
-                )
+        grad = autograd.initial_gradient("backward", self, gradient, "the tensor", "gradient")
         autograd.run_backward(self, grad, retain_graph=retain_graph)
 
     def _accumulate_grad(self, grad):
@@ -221,8 +213,37 @@ class Tensor(ConversionShortcuts):
     def retain_grad(self):
         """Keep `.grad` on this non-leaf tensor too (leaves always keep theirs)."""
         if self._ctx is not None:  # the graph links Functions, so the Function points back here
-            self._ctx.retained_output = self
+            self._ctx.retained_output = weakref.ref(self)  # weak: the graph keeps no tensor alive
         return self
+
+    @property
+    def retains_grad(self):
+        """Whether retain_grad() was called on this non-leaf (False for leaves, as in PyTorch)."""
+        if self._ctx is None or self._ctx.retained_output is None:
+            return False
+        return self._ctx.retained_output() is self
+
+    @property
+    def grad_fn(self):
+        """The Function that made this tensor (None for a leaf), to look at the graph:
+        `grad_fn.name()` and `grad_fn.next_functions` (see minigrad/autograd.py)."""
+        return self._ctx
+
+    def register_hook(self, hook):
+        """Call `hook(grad)` with this tensor's gradient during every backward pass (and
+        grad()): for a leaf, before it is added to `.grad`; for a result, as it flows through.
+        A hook that returns a tensor replaces the gradient. Hooks run in the order they were
+        registered; the returned handle's `.remove()` takes the hook off."""
+        from minigrad.hooks import RemovableHandle
+
+        if not self.requires_grad:
+            raise RuntimeError(
+                "register_hook: this tensor does not require grad, so no gradient will reach it"
+            )
+        owner = self if self._ctx is None else self._ctx
+        if owner._grad_hooks is None:
+            owner._grad_hooks = {}
+        return RemovableHandle.add(owner._grad_hooks, hook)
 
     def requires_grad_(self, requires_grad=True):
         if requires_grad:
@@ -233,6 +254,11 @@ class Tensor(ConversionShortcuts):
     def detach(self):
         """The same numbers, cut from the graph (shares memory, like PyTorch)."""
         return Tensor._make(self.data)
+
+    def detach_(self):
+        """Cut this tensor itself from the graph: it becomes a leaf that requires no grad."""
+        self._ctx, self.requires_grad = None, False
+        return self
 
     def zero_(self):
         self.data[...] = 0
@@ -334,30 +360,75 @@ class Tensor(ConversionShortcuts):
         return ops.matmul.matmul(other, self)
 
     # in-place arithmetic changes the numbers without recording a graph: it is for
-    # optimizer updates under no_grad and for tensors that need no gradient
-    def _in_place(self, op_name, other, array_op):
-        from minigrad.autograd import is_grad_enabled
-
-        if self.requires_grad and is_grad_enabled():
-            raise RuntimeError(
-                f"{op_name}: in-place change of a tensor that requires grad; "
-                "wrap it in `with mg.no_grad():` (as an optimizer step does)"
-            )
-        value = other.data if isinstance(other, Tensor) else other
-        array_op(self.data, value, out=self.data, casting="same_kind")
-        return self
-
+    # optimizer updates under no_grad and for tensors that need no gradient (in_place.py)
     def __iadd__(self, other):
-        return self._in_place("+=", other, np.add)
+        return in_place.apply("+=", np.add, self, other)
 
     def __isub__(self, other):
-        return self._in_place("-=", other, np.subtract)
+        return in_place.apply("-=", np.subtract, self, other)
 
     def __imul__(self, other):
-        return self._in_place("*=", other, np.multiply)
+        return in_place.apply("*=", np.multiply, self, other)
 
     def __itruediv__(self, other):
-        return self._in_place("/=", other, np.true_divide)
+        return in_place.apply("/=", np.true_divide, self, other)
+
+    # ---- in-place ops with PyTorch's names: no graph (in_place.py) -----------------------
+    def add_(self, other, alpha=1):
+        return in_place.add_(self, other, alpha)
+
+    def sub_(self, other, alpha=1):
+        return in_place.sub_(self, other, alpha)
+
+    def mul_(self, other):
+        return in_place.apply("mul_", np.multiply, self, other)
+
+    def div_(self, other):
+        return in_place.apply("div_", np.true_divide, self, other)
+
+    def pow_(self, exponent):
+        return in_place.apply("pow_", np.power, self, exponent)
+
+    def sqrt_(self):
+        return in_place.apply("sqrt_", np.sqrt, self)
+
+    def exp_(self):
+        return in_place.apply("exp_", np.exp, self)
+
+    def neg_(self):
+        return in_place.apply("neg_", np.negative, self)
+
+    def abs_(self):
+        return in_place.apply("abs_", np.absolute, self)
+
+    def clamp_(self, min=None, max=None):
+        return in_place.clamp_(self, min, max)
+
+    clip_ = clamp_
+
+    def masked_fill_(self, mask, value):
+        return in_place.masked_fill_(self, mask, value)
+
+    def addcmul_(self, tensor1, tensor2, value=1):
+        return in_place.addcmul_(self, tensor1, tensor2, value)
+
+    def addcdiv_(self, tensor1, tensor2, value=1):
+        return in_place.addcdiv_(self, tensor1, tensor2, value)
+
+    def lerp_(self, end, weight):
+        return in_place.lerp_(self, end, weight)
+
+    def uniform_(self, from_=0.0, to=1.0):
+        return in_place.uniform_(self, from_, to)
+
+    def normal_(self, mean=0.0, std=1.0):
+        return in_place.normal_(self, mean, std)
+
+    def bernoulli_(self, p=0.5):
+        return in_place.bernoulli_(self, p)
+
+    def exponential_(self, lambd=1.0):
+        return in_place.exponential_(self, lambd)
 
     def add(self, other):
         return self + other
@@ -780,4 +851,4 @@ class Tensor(ConversionShortcuts):
         self.data[index] = _to_array(value, self.dtype, self.device)
 
 
-from minigrad import ops  # noqa: E402  (ops build Tensors, so they load after the class)
+from minigrad import in_place, ops  # noqa: E402  (they build Tensors: load after the class)

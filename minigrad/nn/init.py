@@ -11,14 +11,15 @@ blowing up through a deep network:
 gain is √2. A uniform distribution on [-b, b] has variance b²/3, so the uniform variants draw
 with bound b = √3 · std.
 
-Numbers come from the seeded generator (`minigrad.random`), are drawn on the CPU and written
-into the tensor's own array, so its dtype (float32) and device are kept.
+Each function fills the tensor under no_grad (so parameters can be filled) through the
+tensor's own in-place ops, `uniform_`, `normal_` and `fill_` (minigrad/in_place.py): numbers
+from the seeded generator (`minigrad.random`), drawn on the CPU and written into the tensor's
+own array, so its dtype (float32) and device are kept.
 """
 
 import math
 
-from minigrad.backend import to_device
-from minigrad.random import generator
+from minigrad.autograd import no_grad
 
 
 def calculate_gain(nonlinearity, param=None):
@@ -58,32 +59,26 @@ def _fan(tensor, mode):
     return fan_in if mode == "fan_in" else fan_out
 
 
-def _fill(tensor, values):
-    """Write `values` (a numpy array or number) into the tensor's array, keeping its dtype."""
-    if hasattr(values, "astype"):
-        values = to_device(values.astype(tensor.dtype), tensor.device)
-    tensor.data[...] = values
-    return tensor
-
-
+@no_grad()
 def uniform_(tensor, a=0.0, b=1.0):
-    return _fill(tensor, generator().uniform(a, b, size=tensor.shape))
+    return tensor.uniform_(a, b)
 
 
+@no_grad()
 def normal_(tensor, mean=0.0, std=1.0):
-    return _fill(tensor, generator().normal(mean, std, size=tensor.shape))
+    return tensor.normal_(mean, std)
 
 
 def constant_(tensor, val):
-    return _fill(tensor, val)
+    return tensor.fill_(val)
 
 
 def zeros_(tensor):
-    return _fill(tensor, 0)
+    return tensor.fill_(0)
 
 
 def ones_(tensor):
-    return _fill(tensor, 1)
+    return tensor.fill_(1)
 
 
 def xavier_uniform_(tensor, gain=1.0):

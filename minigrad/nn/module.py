@@ -19,7 +19,7 @@ import numpy as np
 
 from minigrad.backend import to_device
 from minigrad.conversion import ConversionShortcuts, parse_to_args
-from minigrad.nn.hooks import RemovableHandle
+from minigrad.hooks import RemovableHandle
 from minigrad.tensor import Tensor
 
 
@@ -67,17 +67,13 @@ class Module(ConversionShortcuts):
         tuple. A hook that returns something replaces the inputs (a non-tuple is wrapped in
         one), as in PyTorch; pruning re-applies its mask here. Returns a handle whose
         `.remove()` takes the hook off again."""
-        handle = RemovableHandle(self._forward_pre_hooks)
-        self._forward_pre_hooks[handle.id] = hook
-        return handle
+        return RemovableHandle.add(self._forward_pre_hooks, hook)
 
     def register_forward_hook(self, hook):
         """Call `hook(module, args, output)` after every forward; a hook that returns something
         replaces the output (to inspect activations, or to change them). Returns a handle
         whose `.remove()` takes the hook off again."""
-        handle = RemovableHandle(self._forward_hooks)
-        self._forward_hooks[handle.id] = hook
-        return handle
+        return RemovableHandle.add(self._forward_hooks, hook)
 
     # ---- registration -------------------------------------------------------------------
     def __setattr__(self, name, value):

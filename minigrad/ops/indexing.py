@@ -192,19 +192,25 @@ def _check_bool_mask(op, mask):
 
 def masked_fill(input, mask, value):
     """input with `value` wherever mask (broadcast to input's shape) is true."""
-    _check_bool_mask("masked_fill", mask)
+    check_masked_fill("masked_fill", input, mask, value)
+    return where(mask, as_tensor_like(value, input), input)
+
+
+def check_masked_fill(op, input, mask, value):
+    """masked_fill's and masked_fill_'s arguments: a bool mask that broadcasts to the input,
+    and a number or 0-d tensor."""
+    _check_bool_mask(op, mask)
     if isinstance(value, Tensor) and value.ndim != 0:
         raise ValueError(
-            f"masked_fill: value must be a number or a 0-d tensor, got shape {tuple(value.shape)}"
+            f"{op}: value must be a number or a 0-d tensor, got shape {tuple(value.shape)}"
         )
-    if broadcast_error("masked_fill", mask.shape, input.shape) or (
+    if broadcast_error(op, mask.shape, input.shape) or (
         np.broadcast_shapes(mask.shape, input.shape) != input.shape
     ):
         raise ValueError(
-            f"masked_fill: mask of shape {tuple(mask.shape)} does not broadcast to the input's "
+            f"{op}: mask of shape {tuple(mask.shape)} does not broadcast to the input's "
             f"shape {tuple(input.shape)}"
         )
-    return where(mask, as_tensor_like(value, input), input)
 
 
 def masked_select(input, mask):
