@@ -59,9 +59,7 @@ class Adam(Optimizer):
     def _update(self, param, grad, state, group):
         xp = array_module(param)
         if not state:
-            state["step"] = 0
-            state["exp_avg"] = xp.zeros_like(param)
-            state["exp_avg_sq"] = xp.zeros_like(param)
+            start_moments(state, param)
             if group["amsgrad"]:
                 state["max_exp_avg_sq"] = xp.zeros_like(param)
         state["step"] += 1
@@ -79,9 +77,7 @@ class Adam(Optimizer):
             numbers = _update_numbers(param.dtype, beta1, beta2, group["eps"], lr, step)
             dispatch.adam_update(param, g, m, v, *numbers)
             return
-        m += (1 - beta1) * (g - m)
-        v *= beta2
-        v += (1 - beta2) * g * g
+        update_moments(m, v, g, beta1, beta2)
         if group["amsgrad"]:
             xp.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
             v = state["max_exp_avg_sq"]
@@ -89,6 +85,21 @@ class Adam(Optimizer):
         step_size = lr / (1 - math.pow(beta1, step))
         denom = xp.sqrt(v) / math.sqrt(1 - math.pow(beta2, step)) + group["eps"]
         param -= step_size * (m / denom)
+
+
+def start_moments(state, param):
+    """Adam's state, which NAdam and RAdam share: a step count and both moments at zero."""
+    xp = array_module(param)
+    state["step"] = 0
+    state["exp_avg"] = xp.zeros_like(param)
+    state["exp_avg_sq"] = xp.zeros_like(param)
+
+
+def update_moments(m, v, g, beta1, beta2):
+    """m ← β₁·m + (1 − β₁)·g and v ← β₂·v + (1 − β₂)·g², in place (Adam, NAdam, RAdam)."""
+    m += (1 - beta1) * (g - m)
+    v *= beta2
+    v += (1 - beta2) * g * g
 
 
 def _fused_update_applies(param, grad, m, v, group):

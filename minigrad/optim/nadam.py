@@ -16,6 +16,7 @@ shrinks θ by 1 − γλ before the step, as AdamW does (that combination is "NA
 """
 
 from minigrad.backend import array_module
+from minigrad.optim.adam import start_moments, update_moments
 from minigrad.optim.optimizer import Optimizer
 
 
@@ -50,10 +51,8 @@ class NAdam(Optimizer):
     def _update(self, param, grad, state, group):
         xp = array_module(param)
         if not state:
-            state["step"] = 0
+            start_moments(state, param)
             state["mu_product"] = 1.0
-            state["exp_avg"] = xp.zeros_like(param)
-            state["exp_avg_sq"] = xp.zeros_like(param)
         state["step"] += 1
         step, lr = state["step"], group["lr"]
         beta1, beta2 = group["betas"]
@@ -65,9 +64,7 @@ class NAdam(Optimizer):
         mu_product = state["mu_product"]
 
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        m += (1 - beta1) * (g - m)
-        v *= beta2
-        v += (1 - beta2) * g * g
+        update_moments(m, v, g, beta1, beta2)
         denom = xp.sqrt(v / (1 - beta2**step)) + group["eps"]
         param -= (lr * (1 - mu) / (1 - mu_product)) * (g / denom)
         param -= (lr * mu_next / (1 - mu_product * mu_next)) * (m / denom)

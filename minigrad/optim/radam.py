@@ -21,6 +21,7 @@ weight_decay adds λθ to g; with decoupled_weight_decay=True θ shrinks by 1 �
 import math
 
 from minigrad.backend import array_module
+from minigrad.optim.adam import start_moments, update_moments
 from minigrad.optim.optimizer import Optimizer
 
 
@@ -51,18 +52,14 @@ class RAdam(Optimizer):
     def _update(self, param, grad, state, group):
         xp = array_module(param)
         if not state:
-            state["step"] = 0
-            state["exp_avg"] = xp.zeros_like(param)
-            state["exp_avg_sq"] = xp.zeros_like(param)
+            start_moments(state, param)
         state["step"] += 1
         step, lr = state["step"], group["lr"]
         beta1, beta2 = group["betas"]
         g = self._direction_after_weight_decay(param, grad, group)
 
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        m += (1 - beta1) * (g - m)
-        v *= beta2
-        v += (1 - beta2) * g * g
+        update_moments(m, v, g, beta1, beta2)
         bias_correction2 = 1 - beta2**step
         m_hat = m / (1 - beta1**step)
 
