@@ -4,13 +4,18 @@ side by side; composite ops (var, stack, ...) are built from these and need no b
 from minigrad.ops import (  # noqa: F401
     einsum,
     elementwise,
+    exp_log,
     indexing,
     matmul,
     movement,
+    order_stats,
     rearrange,
     reduce,
+    rounding,
     scan,
     softmax,
     sorting,
+    special,
     split,
+    trig,
 )
