@@ -90,8 +90,9 @@ def erfinv_array(y):
         residual = xp.where(t > 0.5, (1 - t) - erfc_x, erf_x - t)
         u = residual / (TWO_OVER_SQRT_PI * gaussian(x))
         x = x - u / (1 + x * u)
-    beyond = xp.abs(y)
-    x = xp.where(beyond == 1, math.inf, xp.where(beyond > 1, math.nan, x))
+    t = xp.abs(y)
+    beyond = xp.where(t == 1, math.inf, math.nan).astype(x.dtype)
+    x = xp.where(t < 1, x, beyond)  # NaN stays NaN
     return xp.copysign(x, y)
 
 
