@@ -108,8 +108,8 @@ def running(combine, arrays, axis):
 
 
 def _running_extreme_indices(x, axis, largest):
-    """Where the running max (min) of x along axis was found: ties go to the later element,
-    and a NaN, once met, stays the extreme at its first place (as in PyTorch)."""
+    """Where the running max (min) of x along axis was found: NaN counts as the extreme, and
+    ties (NaN with NaN too) go to the later element, as in PyTorch."""
     xp = array_module(x)
     shape = [1] * x.ndim
     shape[axis] = x.shape[axis]
@@ -118,7 +118,7 @@ def _running_extreme_indices(x, axis, largest):
     def combine(earlier, later):
         (value_e, index_e), (value_l, index_l) = earlier, later
         beats = value_l >= value_e if largest else value_l <= value_e
-        take_later = (beats | xp.isnan(value_l)) & ~xp.isnan(value_e)
+        take_later = beats | xp.isnan(value_l)
         return xp.where(take_later, value_l, value_e), xp.where(take_later, index_l, index_e)
 
     return running(combine, (x, positions), axis)[1]
