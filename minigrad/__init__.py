@@ -98,7 +98,6 @@ from minigrad.ops.elementwise import (  # noqa: F401
     fmax,
     fmin,
     frac,
-    invert,
     isinf,
     isneginf,
     isposinf,

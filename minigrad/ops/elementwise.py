@@ -329,8 +329,9 @@ class Gelu(Function):
 
 def normal_cdf_and_pdf(x):
     """(Φ(x), φ(x)) of the standard normal, on numpy or CuPy arrays: Φ(x) = erfc(−x/√2)/2
-    with the erfc of ops/special.py (good to ~1e-15, the one erf of minigrad), and
-    φ(x) = e^(−x²/2)/√(2π)."""
+    with the erfc of ops/special.py (the one mg.erfc uses, good to ~1e-15), and
+    φ(x) = e^(−x²/2)/√(2π). On the CPU a compiled loop calls the C library's erfc instead,
+    which ours is measured against (2–5× faster than ours in numpy's passes)."""
     scaled = x * (1 / math.sqrt(2))
     cdf = erf_and_erfc(-scaled)[1]
     cdf *= 0.5
