@@ -671,6 +671,12 @@ class Tensor(ConversionShortcuts):
     def __floordiv__(self, other):
         return ops.rounding.floor_divide(self, other)
 
+    def __rmod__(self, other):
+        return ops.rounding.remainder(other, self)
+
+    def __rfloordiv__(self, other):
+        return ops.rounding.floor_divide(other, self)
+
     def heaviside(self, values):
         return ops.rounding.heaviside(self, values)
 

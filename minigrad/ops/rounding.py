@@ -10,7 +10,7 @@ Integer tensors stay integer, as in PyTorch.
 
 from minigrad.backend import array_module
 from minigrad.checks import broadcast_error
-from minigrad.ops.elementwise import _binary, as_tensor_like, promote
+from minigrad.ops.elementwise import as_tensor_like, promote
 from minigrad.ops.smooth import SmoothBinary
 from minigrad.tensor import Tensor
 
@@ -36,17 +36,27 @@ class Fmod(SmoothBinary):
 
 
 def remainder(input, other):
-    return _binary(Remainder, input, other)
+    return Remainder.apply(*_divisible("remainder", input, other))
 
 
 def fmod(input, other):
-    return _binary(Fmod, input, other)
+    return Fmod.apply(*_divisible("fmod", input, other))
 
 
 def floor_divide(input, other):
     """floor(input / other), rounding toward −inf as Python's //; no gradient."""
-    a, b = _aligned("floor_divide", input, other)
+    a, b = _divisible("floor_divide", input, other)
     return Tensor._make(array_module(a.data).floor_divide(a.data, b.data))
+
+
+def _divisible(op, input, other):
+    """The operands, aligned; an integer divisor with a zero is refused, as in PyTorch (numpy
+    would warn and give 0)."""
+    a, b = _aligned(op, input, other)
+    if b.dtype.kind in "iub" and bool((b.data == 0).any()):
+        raise ZeroDivisionError(f"{op}: integer division by zero (the divisor is an {b.dtype} "
+                                f"tensor of shape {tuple(b.shape)} that holds 0)")
+    return a, b
 
 
 def heaviside(input, values):
