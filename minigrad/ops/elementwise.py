@@ -13,6 +13,7 @@ from minigrad import dtypes
 from minigrad.autograd import Function, unbroadcast
 from minigrad.backend import array_module
 from minigrad.checks import broadcast_error, check_floating
+from minigrad.ops.smooth import to_float
 from minigrad.ops.special import erf_and_erfc, gaussian
 from minigrad.tensor import Tensor
 
@@ -159,8 +160,7 @@ def mul(a, b):
 
 def div(a, b):
     """True division: integer tensors divide as float32, as in PyTorch (numpy gives float64)."""
-    a, b = (t.float() if isinstance(t, Tensor) and t.dtype.kind != "f" else t for t in (a, b))
-    return _binary(Div, a, b)
+    return _binary(Div, to_float(a), to_float(b))
 
 
 def pow(a, b):
