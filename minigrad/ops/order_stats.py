@@ -47,8 +47,8 @@ class EvenlyShared(Function):
 
 
 def _at_positions(op, input, dim, keepdim, positions_of):
-    """(values, indices) at the sorted positions `positions_of(x, axis, n)` gives (an int
-    array with size 1 along axis), gathered from input."""
+    """(values, indices) at the sorted positions `positions_of(x, order, axis, n)` gives (an
+    int array with size 1 along axis; order is x's stable argsort), gathered from input."""
     if input.ndim == 0:
         normalize_dim(op, dim, 0)
         return ValuesIndices(input * 1, Tensor._make(array_module(input.data).zeros((), "int64")))
@@ -58,7 +58,7 @@ def _at_positions(op, input, dim, keepdim, positions_of):
         raise ValueError(f"{op}: dim {dim} of shape {tuple(input.shape)} has no elements")
     xp = array_module(input.data)
     order = argsort(input, axis).data
-    positions = positions_of(input.data, axis, n)
+    positions = positions_of(input.data, order, axis, n)
     indices = Tensor._make(xp.take_along_axis(order, positions, axis=axis))
     values = gather(input, axis, indices)
     if not keepdim:
@@ -79,18 +79,18 @@ def kthvalue(input, k, dim=-1, keepdim=False):
             f"{tuple(input.shape)}"
         )
 
-    def kth(x, axis, n):
+    def kth(x, order, axis, n):
         return array_module(x).full(_kept(x.shape, axis), k - 1, dtype="int64")
 
     return _at_positions("kthvalue", input, dim, keepdim, kth)
 
 
-def _lower_median(x, axis, n):
+def _lower_median(x, order, axis, n):
     nans = _nan_count(x, axis)
     return array_module(x).where(nans > 0, n - nans, (n - 1) // 2)  # a NaN: the first NaN
 
 
-def _lower_median_of_numbers(x, axis, n):
+def _lower_median_of_numbers(x, order, axis, n):
     return array_module(x).maximum((n - _nan_count(x, axis) - 1) // 2, 0)
 
 
@@ -121,9 +121,9 @@ def mode(input, dim=-1, keepdim=False):
     In sorted order equal values form runs; a running max of the runs' start positions gives
     each position's run start, so the run length up to it; the first longest run wins."""
 
-    def end_of_longest_run(x, axis, n):
+    def end_of_longest_run(x, order, axis, n):
         xp = array_module(x)
-        ordered = xp.take_along_axis(x, argsort(Tensor._make(x), axis).data, axis=axis)
+        ordered = xp.take_along_axis(x, order, axis=axis)
         positions = xp.broadcast_to(xp.arange(n).reshape(_kept((1,) * x.ndim, axis, n)), x.shape)
         previous = xp.roll(ordered, 1, axis=axis)
         starts = (ordered != previous) | (positions == 0)
