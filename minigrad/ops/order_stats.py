@@ -17,18 +17,15 @@ median and nanmedian over all elements (dim=None) return one value and share its
 evenly among the elements equal to it, as PyTorch does.
 """
 
-from collections import namedtuple
-
 from minigrad.autograd import Function
 from minigrad.backend import array_module
 from minigrad.checks import check_floating, normalize_dim
 from minigrad.ops.elementwise import lerp
 from minigrad.ops.indexing import gather
-from minigrad.ops.scan import running
+from minigrad.ops.scan import ValuesIndices, own_value_at_index_0, running
 from minigrad.ops.sorting import argsort, sort
 from minigrad.tensor import Tensor
 
-ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])
 INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 
 
@@ -51,7 +48,7 @@ def _at_positions(op, input, dim, keepdim, positions_of):
     int array with size 1 along axis; order is x's stable argsort), gathered from input."""
     if input.ndim == 0:
         normalize_dim(op, dim, 0)
-        return ValuesIndices(input * 1, Tensor._make(array_module(input.data).zeros((), "int64")))
+        return own_value_at_index_0(input)
     axis = normalize_dim(op, dim, input.ndim, input.shape)
     n = input.shape[axis]
     if n == 0:

@@ -25,7 +25,7 @@ from minigrad.backend import array_module
 from minigrad.checks import check_floating, normalize_dim
 from minigrad.tensor import Tensor
 
-CumResult = namedtuple("CumResult", ["values", "indices"])
+ValuesIndices = namedtuple("ValuesIndices", ["values", "indices"])  # cummax, median, ...
 
 
 def _reverse_cumsum(g, axis):
@@ -130,10 +130,15 @@ def _cum_extreme(op, input, dim, largest):
 
     if input.ndim == 0:
         normalize_dim(op, dim, 0)
-        return CumResult(input * 1, Tensor._make(array_module(input.data).zeros((), "int64")))
+        return own_value_at_index_0(input)
     axis = normalize_dim(op, dim, input.ndim, input.shape)
     indices = Tensor._make(_running_extreme_indices(input.data, axis, largest).astype("int64"))
-    return CumResult(gather(input, axis, indices), indices)
+    return ValuesIndices(gather(input, axis, indices), indices)
+
+
+def own_value_at_index_0(input):
+    """(values, indices) for a 0-d tensor: itself (through the graph), at index 0."""
+    return ValuesIndices(input * 1, Tensor._make(array_module(input.data).zeros((), "int64")))
 
 
 def cummax(input, dim):
