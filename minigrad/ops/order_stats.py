@@ -166,37 +166,44 @@ def _quantile(op, input, q, dim, keepdim, interpolation, skip_nan):
     if n == 0:
         raise ValueError(f"{op}: the input of shape {tuple(input.shape)} has no elements")
     rows = sort(source, axis).values.movedim(axis, -1)  # (..., n), NaNs last
-    nans = xp.isnan(source.data).sum(axis=axis)[..., None]  # (..., 1)
-    counted = n - nans if skip_nan else xp.full_like(nans, n)
-    position = q_values * xp.maximum(counted - 1, 0).astype(input.dtype)  # (..., Q)
-    if not skip_nan:
-        position = xp.where(nans > 0, input.dtype.type(n - 1), position)  # lands on a NaN
-    if interpolation == "nearest":
-        position = xp.round(position)
-    lower, upper = xp.floor(position), xp.ceil(position)
-    if interpolation == "lower":
-        upper = lower
-    elif interpolation == "higher":
-        lower = upper
-    low = gather(rows, -1, Tensor._make(lower.astype("int64")))
-    if interpolation in ("lower", "higher", "nearest"):
-        out = low
-    else:
-        high = gather(rows, -1, Tensor._make(upper.astype("int64")))
-        weight = position - lower if interpolation == "linear" else xp.full_like(position, 0.5)
-        out = lerp(low, high, Tensor._make(weight))
+    out = _interpolate(rows, _ranks(source.data, axis, q_values, skip_nan), interpolation)
     if keepdim:
         kept = (1,) * input.ndim if dim is None else _kept(input.shape, axis)
         out = out.reshape(*kept, out.shape[-1])
     return out.movedim(-1, 0) if q_is_vector else out.squeeze(-1)
 
 
+def _ranks(x, axis, levels, skip_nan):
+    """Where each level falls in each sorted row: q·(n − 1), with n the row's non-NaN count
+    (skip_nan) or its length; for quantile, a row with a NaN lands on its last place, a NaN.
+    Shape (..., Q)."""
+    xp = array_module(x)
+    n = x.shape[axis]
+    nans = xp.isnan(x).sum(axis=axis)[..., None]  # (..., 1)
+    counted = n - nans if skip_nan else xp.full_like(nans, n)
+    ranks = levels * xp.maximum(counted - 1, 0).astype(x.dtype)
+    return ranks if skip_nan else xp.where(nans > 0, x.dtype.type(n - 1), ranks)
+
+
+def _interpolate(rows, ranks, interpolation):
+    """The values at fractional places `ranks` of the sorted `rows` (..., n)."""
+    xp = array_module(ranks)
+    if interpolation in ("lower", "higher", "nearest"):
+        rounding = {"lower": xp.floor, "higher": xp.ceil, "nearest": xp.round}[interpolation]
+        return gather(rows, -1, Tensor._make(rounding(ranks).astype("int64")))
+    lower, upper = xp.floor(ranks), xp.ceil(ranks)
+    low = gather(rows, -1, Tensor._make(lower.astype("int64")))
+    high = gather(rows, -1, Tensor._make(upper.astype("int64")))
+    weight = ranks - lower if interpolation == "linear" else xp.full_like(ranks, 0.5)
+    return lerp(low, high, Tensor._make(weight))
+
+
 def _quantile_levels(op, q, xp, dtype):
     """q as an array of levels in input's dtype, and whether it was a 1-D sequence."""
-    values = q.data if isinstance(q, Tensor) else xp.asarray(q, dtype=dtype)
+    values = xp.asarray(q.data if isinstance(q, Tensor) else q, dtype=dtype)
     if values.ndim > 1:
         raise ValueError(f"{op}: q must be a number or 1-D, got shape {tuple(values.shape)}")
-    levels = values.astype(dtype).reshape(-1)
+    levels = values.reshape(-1)
     if levels.size and not bool(((levels >= 0) & (levels <= 1)).all()):
         raise ValueError(f"{op}: q must be in [0, 1], got {q!r}")
     return levels, values.ndim == 1
