@@ -165,7 +165,8 @@ def test_nan_skipping_reductions_match_numpy(data):
         np.testing.assert_allclose(t.nanquantile(0.3, dim).numpy(),
                                    _nanquantile(with_nans, 0.3, dim), **close)
     np.testing.assert_array_equal(t.nanmedian(dim).values.numpy(), _lower_nanmedian(with_nans, dim))
-    check_gradients(lambda s: s.nansum(dim) + s.nanmean(dim), x)
+    check_gradients(lambda s: s.nansum(dim) + s.nanmean(dim) + s.nanmedian(dim).values, x)
+    check_gradients(lambda s: s.median() + mg.nanmedian(s), x)
     check_gradients(lambda s: mg.nanquantile(s, [0.2, 0.7], dim), x)
 
 
