@@ -98,6 +98,76 @@ from minigrad.ops.indexing import (  # noqa: F401
     take_along_dim,
 )
 from minigrad.ops.einsum import einsum  # noqa: F401
+# ---- elementwise math and order statistics beyond the basics (elemmath) ----
+from minigrad.ops.elementwise import (  # noqa: F401
+    fix,
+    fmax,
+    fmin,
+    frac,
+    isinf,
+    isneginf,
+    isposinf,
+    logical_and,
+    logical_not,
+    logical_or,
+    logical_xor,
+    trunc,
+)
+from minigrad.ops.exp_log import (  # noqa: F401
+    addcdiv,
+    addcmul,
+    exp2,
+    expm1,
+    float_power,
+    log1p,
+    log2,
+    log10,
+    logaddexp,
+    logaddexp2,
+    reciprocal,
+    square,
+    xlogy,
+)
+from minigrad.ops.order_stats import (  # noqa: F401
+    kthvalue,
+    median,
+    mode,
+    nanmedian,
+    nanquantile,
+    quantile,
+)
+from minigrad.ops.reduce import (  # noqa: F401
+    aminmax,
+    count_nonzero,
+    nanmean,
+    nansum,
+    std_mean,
+    var_mean,
+)
+from minigrad.ops.rounding import floor_divide, fmod, heaviside, remainder  # noqa: F401
+from minigrad.ops.scan import cummax, cummin, logcumsumexp  # noqa: F401
+from minigrad.ops.special import erf, erfc, erfinv  # noqa: F401
+from minigrad.ops.trig import (  # noqa: F401
+    acos,
+    acosh,
+    arccos,
+    arccosh,
+    arcsin,
+    arcsinh,
+    arctan,
+    arctan2,
+    arctanh,
+    asin,
+    asinh,
+    atan,
+    atan2,
+    atanh,
+    cosh,
+    hypot,
+    sinh,
+    tan,
+)
+# ---- end elemmath ----
 from minigrad.ops.matmul import bmm, dot, matmul, mm, outer  # noqa: F401
 from minigrad.ops.movement import (  # noqa: F401
     cat,

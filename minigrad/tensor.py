@@ -554,7 +554,7 @@ class Tensor(ConversionShortcuts):
         return ops.elementwise.compare("ge", self, other)
 
     def __invert__(self):
-        return ops.elementwise.logical_not(self)
+        return ops.elementwise.invert(self)
 
     def __and__(self, other):
         return ops.elementwise.compare("and", self, other)
@@ -631,6 +631,191 @@ class Tensor(ConversionShortcuts):
 
     def log_softmax(self, dim):
         return ops.softmax.log_softmax(self, dim)
+
+    # ---- more elementwise math, NaN-aware reductions, order statistics -------------------
+    # (ops/trig.py, exp_log.py, rounding.py, special.py, reduce.py, scan.py, order_stats.py)
+    def tan(self):
+        return ops.trig.tan(self)
+
+    def asin(self):
+        return ops.trig.asin(self)
+
+    def acos(self):
+        return ops.trig.acos(self)
+
+    def atan(self):
+        return ops.trig.atan(self)
+
+    def sinh(self):
+        return ops.trig.sinh(self)
+
+    def cosh(self):
+        return ops.trig.cosh(self)
+
+    def asinh(self):
+        return ops.trig.asinh(self)
+
+    def acosh(self):
+        return ops.trig.acosh(self)
+
+    def atanh(self):
+        return ops.trig.atanh(self)
+
+    arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+
+    def atan2(self, other):
+        return ops.trig.atan2(self, other)
+
+    arctan2 = atan2
+
+    def hypot(self, other):
+        return ops.trig.hypot(self, other)
+
+    def log1p(self):
+        return ops.exp_log.log1p(self)
+
+    def expm1(self):
+        return ops.exp_log.expm1(self)
+
+    def log2(self):
+        return ops.exp_log.log2(self)
+
+    def log10(self):
+        return ops.exp_log.log10(self)
+
+    def exp2(self):
+        return ops.exp_log.exp2(self)
+
+    def logaddexp(self, other):
+        return ops.exp_log.logaddexp(self, other)
+
+    def logaddexp2(self, other):
+        return ops.exp_log.logaddexp2(self, other)
+
+    def xlogy(self, other):
+        return ops.exp_log.xlogy(self, other)
+
+    def square(self):
+        return ops.exp_log.square(self)
+
+    def reciprocal(self):
+        return ops.exp_log.reciprocal(self)
+
+    def float_power(self, exponent):
+        return ops.exp_log.float_power(self, exponent)
+
+    def addcmul(self, tensor1, tensor2, value=1):
+        return ops.exp_log.addcmul(self, tensor1, tensor2, value)
+
+    def addcdiv(self, tensor1, tensor2, value=1):
+        return ops.exp_log.addcdiv(self, tensor1, tensor2, value)
+
+    def erf(self):
+        return ops.special.erf(self)
+
+    def erfc(self):
+        return ops.special.erfc(self)
+
+    def erfinv(self):
+        return ops.special.erfinv(self)
+
+    def trunc(self):
+        return ops.elementwise.trunc(self)
+
+    fix = trunc
+
+    def frac(self):
+        return ops.elementwise.frac(self)
+
+    def remainder(self, other):
+        return ops.rounding.remainder(self, other)
+
+    def fmod(self, other):
+        return ops.rounding.fmod(self, other)
+
+    def floor_divide(self, other):
+        return ops.rounding.floor_divide(self, other)
+
+    def __mod__(self, other):
+        return ops.rounding.remainder(self, other)
+
+    def __floordiv__(self, other):
+        return ops.rounding.floor_divide(self, other)
+
+    def __rmod__(self, other):
+        return ops.rounding.remainder(other, self)
+
+    def __rfloordiv__(self, other):
+        return ops.rounding.floor_divide(other, self)
+
+    def heaviside(self, values):
+        return ops.rounding.heaviside(self, values)
+
+    def fmax(self, other):
+        return ops.elementwise.fmax(self, other)
+
+    def fmin(self, other):
+        return ops.elementwise.fmin(self, other)
+
+    def logical_and(self, other):
+        return ops.elementwise.logical_and(self, other)
+
+    def logical_or(self, other):
+        return ops.elementwise.logical_or(self, other)
+
+    def logical_xor(self, other):
+        return ops.elementwise.logical_xor(self, other)
+
+    def logical_not(self):
+        return ops.elementwise.logical_not(self)
+
+    def isinf(self):
+        return ops.elementwise.isinf(self)
+
+    def isposinf(self):
+        return ops.elementwise.isposinf(self)
+
+    def isneginf(self):
+        return ops.elementwise.isneginf(self)
+
+    def nansum(self, dim=None, keepdim=False):
+        return ops.reduce.nansum(self, dim, keepdim)
+
+    def nanmean(self, dim=None, keepdim=False):
+        return ops.reduce.nanmean(self, dim, keepdim)
+
+    def count_nonzero(self, dim=None):
+        return ops.reduce.count_nonzero(self, dim)
+
+    def aminmax(self, *, dim=None, keepdim=False):
+        return ops.reduce.aminmax(self, dim=dim, keepdim=keepdim)
+
+    def cummax(self, dim):
+        return ops.scan.cummax(self, dim)
+
+    def cummin(self, dim):
+        return ops.scan.cummin(self, dim)
+
+    def logcumsumexp(self, dim):
+        return ops.scan.logcumsumexp(self, dim)
+
+    def median(self, dim=None, keepdim=False):
+        return ops.order_stats.median(self, dim, keepdim)
+
+    def nanmedian(self, dim=None, keepdim=False):
+        return ops.order_stats.nanmedian(self, dim, keepdim)
+
+    def mode(self, dim=-1, keepdim=False):
+        return ops.order_stats.mode(self, dim, keepdim)
+
+    def kthvalue(self, k, dim=-1, keepdim=False):
+        return ops.order_stats.kthvalue(self, k, dim, keepdim)
+
+    def quantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
+        return ops.order_stats.quantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def nanquantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
+        return ops.order_stats.nanquantile(self, q, dim, keepdim, interpolation=interpolation)
 
     # ---- shape (ops/movement.py) ---------------------------------------------------------
     def reshape(self, *shape):

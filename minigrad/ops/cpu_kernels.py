@@ -12,8 +12,8 @@ that mould, a plain loop compiled by Numba does the same arithmetic in one pass:
 * adding rows by index (the backward of an embedding lookup): numpy's add.at is slow.
 * Adam's update and the LSTM cell, forward and backward: a dozen numpy calls of small
   arrays each, where a call costs more than its arithmetic.
-* GELU's Φ and φ: twenty numpy passes; here two loops around numpy's exp (a vectorised exp
-  is the one thing numpy does better than a Numba loop, which calls exp per number).
+* GELU's Φ and φ: the portable erfc of ops/special.py takes some 200 numpy passes; here one
+  loop calls the C library's erfc, and numpy's exp does the density.
 
 Each replaces readable numpy lines that stay where they were (`ops.pool`, `ops.im2col`,
 `ops.movement`, `optim.adam`, `ops.lstm`, `ops.elementwise`): those run on CuPy arrays,
@@ -175,39 +175,23 @@ def lstm_cell_backward(dh_next, grad_h, dc, grad_c, gates, tanh_c, tanh_slope, s
 
 
 def normal_cdf_and_pdf(x):
-    """`ops.elementwise.normal_cdf_and_pdf` (the same formula) in three passes over memory:
-    a loop for everything up to the exponent, numpy's exp (vectorised, where numba's exp is
-    a call per number), a loop for the rest. The constants are passed in x's dtype."""
-    from minigrad.ops.elementwise import ERF_P, ERF_POLYNOMIAL  # imported late: no cycle
-
-    as_dtype = x.dtype.type
+    """`ops.elementwise.normal_cdf_and_pdf` in two passes over memory: a loop that calls the C
+    library's erfc (what Python's math.erfc is) for Φ and writes −x²/2, then numpy's exp
+    (vectorised, where numba's exp is a call per number) for φ."""
     x = np.ascontiguousarray(x)
-    cdf, gaussian = np.empty_like(x), np.empty_like(x)
-    polynomial = tuple(as_dtype(a) for a in ERF_POLYNOMIAL)
-    _erfc_factors(x.reshape(-1), as_dtype(ERF_P), polynomial, as_dtype(1 / math.sqrt(2)),
-                  cdf.reshape(-1), gaussian.reshape(-1))
-    np.exp(gaussian, out=gaussian)
-    _combine_cdf_and_pdf(x.reshape(-1), as_dtype(0.5), as_dtype(1 / math.sqrt(2 * math.pi)),
-                         cdf.reshape(-1), gaussian.reshape(-1))
-    return cdf, gaussian
+    cdf, pdf = np.empty_like(x), np.empty_like(x)
+    as_dtype = x.dtype.type
+    _cdf_and_exponent(x.reshape(-1), as_dtype(1 / math.sqrt(2)), as_dtype(0.5),
+                      cdf.reshape(-1), pdf.reshape(-1))
+    np.exp(pdf, out=pdf)
+    pdf *= as_dtype(1 / math.sqrt(2 * math.pi))
+    return cdf, pdf
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _erfc_factors(x, p, polynomial, one_over_sqrt2, tail, exponent):
-    """With z = |x|/√2 and t = 1/(1 + p·z): tail ← P(t), exponent ← −z²."""
-    a1, a2, a3, a4, a5 = polynomial
-    one = p / p  # 1 in the arrays' dtype: a literal 1 would make numba compute in float64
+def _cdf_and_exponent(x, one_over_sqrt2, half, cdf, exponent):
+    """cdf ← Φ(x) = erfc(−x/√2)/2, exponent ← −x²/2."""
     for i in range(x.size):
-        z = abs(x[i]) * one_over_sqrt2
-        t = one / (one + p * z)
-        tail[i] = ((((a1 * t + a2) * t + a3) * t + a4) * t + a5) * t
+        z = x[i] * one_over_sqrt2
+        cdf[i] = half * math.erfc(-z)
         exponent[i] = -z * z
-
-
-@numba.njit(cache=True, error_model="numpy")
-def _combine_cdf_and_pdf(x, half, one_over_sqrt_2pi, tail, gaussian):
-    """tail (P(t)) ← Φ(x) = ½ + sign(x)·(½ − ½·P(t)e^(−z²)), gaussian (e^(−z²)) ← φ(x)."""
-    for i in range(x.size):
-        above_half = half - half * tail[i] * gaussian[i]  # Φ(|x|) − ½
-        tail[i] = half + above_half if x[i] >= 0 else half - above_half
-        gaussian[i] *= one_over_sqrt_2pi

@@ -241,3 +241,46 @@ def _logical_reduce(op, a, dim, keepdim):
     axes = _axes(op, a, dim)
     reduce = getattr(array_module(a.data), op)
     return Tensor._make(reduce(a.data, axis=axes, keepdims=keepdim))
+
+
+# ---- NaN-skipping reductions, pairs of results, counts -----------------------------------
+
+MinMaxResult = namedtuple("MinMaxResult", ["min", "max"])
+
+
+def nansum(a, dim=None, keepdim=False):
+    """Σ a over dim with NaNs counted as 0 (composed from where and sum: NaNs get no
+    gradient)."""
+    if a.dtype.kind != "f":
+        return sum(a, dim, keepdim)
+    return sum(a.masked_fill(a.isnan(), 0.0), dim, keepdim)
+
+
+def nanmean(a, dim=None, keepdim=False):
+    """The mean of the non-NaN elements over dim (nan where all are NaN, as in PyTorch)."""
+    check_floating("nanmean", a)
+    counted = sum((~a.isnan()).to(a.dtype), dim, keepdim)
+    return nansum(a, dim, keepdim) / counted
+
+
+def var_mean(a, dim=None, keepdim=False, correction=1, unbiased=None):
+    """(var, mean) over dim, as torch.var_mean."""
+    return var(a, dim, keepdim, correction, unbiased), mean(a, dim, keepdim)
+
+
+def std_mean(a, dim=None, keepdim=False, correction=1, unbiased=None):
+    """(std, mean) over dim, as torch.std_mean."""
+    return std(a, dim, keepdim, correction, unbiased), mean(a, dim, keepdim)
+
+
+def count_nonzero(a, dim=None):
+    """How many elements (along dim) are not 0, as an int64 tensor (no gradient)."""
+    counts = (a.data != 0).sum(axis=_axes("count_nonzero", a, dim), dtype="int64")
+    return Tensor._make(counts)
+
+
+def aminmax(a, *, dim=None, keepdim=False):
+    """(min, max) over dim (over all elements when None), as torch.aminmax."""
+    if a.numel() == 0:
+        raise ValueError(f"aminmax: the tensor of shape {tuple(a.shape)} has no elements")
+    return MinMaxResult(amin(a, dim, keepdim), amax(a, dim, keepdim))

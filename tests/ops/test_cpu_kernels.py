@@ -111,6 +111,7 @@ def test_lstm_cell_loops_match_the_numpy_lines(batch, hidden, seed):
 def test_normal_cdf_and_pdf_loops_match_the_numpy_lines(dtype, seed):
     x = (np.random.default_rng(seed).standard_normal((3, 50)) * 4).astype(dtype)
     x[0, :4] = [0.0, -0.0, 1e4, -1e4]
+    tolerance = 1e-6 if dtype == np.float32 else 1e-13  # the C library's erfc and ours
     for ours, reference in zip(cpu_kernels.normal_cdf_and_pdf(x), normal_cdf_and_pdf(x)):
         assert ours.dtype == dtype
-        np.testing.assert_allclose(ours, reference, rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(ours, reference, rtol=tolerance, atol=tolerance / 10)
