@@ -12,5 +12,6 @@ The text loader returns lists of (text, label); `minigrad.text.Tokenizer` turns 
 
 from datasets.checksum import ChecksumError, file_digest, verify_file  # noqa: F401
 from datasets.digits import digits_split, load_digits  # noqa: F401
-from datasets.mnist import default_root, download_mnist, load_mnist, read_idx  # noqa: F401
+from datasets.idx import read_idx  # noqa: F401
+from datasets.mnist import default_root, download_mnist, load_mnist  # noqa: F401
 from datasets.sentiment_order import load_sentiment_order  # noqa: F401

@@ -6,8 +6,7 @@ import struct
 import numpy as np
 import pytest
 
-from datasets import ChecksumError, file_digest, load_mnist, read_idx
-from datasets import mnist
+from datasets import ChecksumError, file_digest, idx, load_mnist, mnist, read_idx
 
 
 def _idx_bytes(array, magic=None):
@@ -32,8 +31,8 @@ LABELS = np.array([7, 2, 1])
 
 
 def test_magic_numbers_are_the_header_of_unsigned_byte_arrays():
-    assert struct.unpack(">I", _idx_bytes(IMAGES)[:4])[0] == 2051 == mnist.IMAGES_MAGIC
-    assert struct.unpack(">I", _idx_bytes(LABELS)[:4])[0] == 2049 == mnist.LABELS_MAGIC
+    assert struct.unpack(">I", _idx_bytes(IMAGES)[:4])[0] == 2051 == idx.IMAGES_MAGIC
+    assert struct.unpack(">I", _idx_bytes(LABELS)[:4])[0] == 2049 == idx.LABELS_MAGIC
 
 
 @pytest.mark.parametrize("name", ["images-idx3-ubyte", "images-idx3-ubyte.gz"])
