@@ -1,7 +1,10 @@
 """Datasets for the lessons: small data shipped with the repository, larger downloaded.
 
     digits.py    the UCI handwritten digits (1,797 images 8x8), shipped as digits.npz
-    mnist.py     MNIST (70,000 images 28x28): IDX reader and checksummed download
+    mnist.py     MNIST (70,000 images 28x28), downloaded on request
+    fashion_mnist.py  Fashion-MNIST (70,000 clothes 28x28), same files as MNIST
+    idx.py       the IDX file format of both, and reading one split
+    download.py  the download cache ($MINIGRAD_DATA): md5-verified, atomic downloads
     sentiment_order.py  4,000 review sentences whose label word order decides (minimal
                  pairs), shipped as sentiment_order.tsv; made by make_sentiment_order.py
     checksum.py  sha256 / md5 checks that a data file is the expected one
@@ -12,6 +15,7 @@ The text loader returns lists of (text, label); `minigrad.text.Tokenizer` turns 
 
 from datasets.checksum import ChecksumError, file_digest, verify_file  # noqa: F401
 from datasets.digits import digits_split, load_digits  # noqa: F401
+from datasets.fashion_mnist import download_fashion_mnist, load_fashion_mnist  # noqa: F401
 from datasets.idx import read_idx  # noqa: F401
 from datasets.mnist import default_root, download_mnist, load_mnist  # noqa: F401
 from datasets.sentiment_order import load_sentiment_order  # noqa: F401
