@@ -4,6 +4,8 @@
     mnist.py     MNIST (70,000 images 28x28), downloaded on request
     fashion_mnist.py  Fashion-MNIST (70,000 clothes 28x28), same files as MNIST
     idx.py       the IDX file format of both, and reading one split
+    cifar.py     CIFAR-10 / CIFAR-100 (60,000 colour photos 32x32), binary version, on request
+    archive.py   unpacking a downloaded .tar.gz safely (no path traversal)
     download.py  the download cache ($MINIGRAD_DATA): md5-verified, atomic downloads
     sentiment_order.py  4,000 review sentences whose label word order decides (minimal
                  pairs), shipped as sentiment_order.tsv; made by make_sentiment_order.py
@@ -14,6 +16,12 @@ The text loader returns lists of (text, label); `minigrad.text.Tokenizer` turns 
 """
 
 from datasets.checksum import ChecksumError, file_digest, verify_file  # noqa: F401
+from datasets.cifar import (  # noqa: F401
+    download_cifar10,
+    download_cifar100,
+    load_cifar10,
+    load_cifar100,
+)
 from datasets.digits import digits_split, load_digits  # noqa: F401
 from datasets.fashion_mnist import download_fashion_mnist, load_fashion_mnist  # noqa: F401
 from datasets.idx import read_idx  # noqa: F401

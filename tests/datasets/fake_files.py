@@ -3,6 +3,7 @@
 import gzip
 import io
 import struct
+import tarfile
 import urllib.error
 import urllib.request
 
@@ -53,3 +54,24 @@ def fake_urlopen(monkeypatch, served):
 
     monkeypatch.setattr(urllib.request, "urlopen", urlopen)
     return asked
+
+
+def cifar_bytes(labels, images):
+    """CIFAR binary records: each row of `labels` (N, label_bytes), then its image's 3072 bytes."""
+    labels = np.asarray(labels).reshape(len(images), -1)
+    records = np.concatenate([labels, images.reshape(len(images), -1)], axis=1)
+    return records.astype(np.uint8).tobytes()
+
+
+def write_tar(path, members):
+    """A .tar.gz holding `members` ({name: bytes}, or None for a folder); returns its md5."""
+    with tarfile.open(path, "w:gz") as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            if data is None:
+                info.type = tarfile.DIRTYPE
+                tar.addfile(info)
+            else:
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+    return file_digest(path, "md5")

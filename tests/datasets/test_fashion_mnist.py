@@ -53,7 +53,10 @@ def test_absent_files_raise_an_error_that_tells_how_to_download(tmp_path):
 
 def test_download_asks_the_official_urls_verifies_and_loads(tmp_path, monkeypatch):
     server = tmp_path / "server"
-    md5s = {**fake_idx_split(server, IMAGES, LABELS, True), **fake_idx_split(server, IMAGES, LABELS, False)}
+    md5s = {
+        **fake_idx_split(server, IMAGES, LABELS, train=True),
+        **fake_idx_split(server, IMAGES, LABELS, train=False),
+    }
     monkeypatch.setattr(fashion_mnist, "FASHION_MNIST_FILES", md5s)
     base = fashion_mnist.FASHION_MNIST_URL
     asked = fake_urlopen(monkeypatch, {base + name: (server / name).read_bytes() for name in md5s})
