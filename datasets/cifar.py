@@ -66,7 +66,7 @@ class CifarArchive(NamedTuple):
 
     title: str
     cache_name: str
-    url: str
+    base_url: str
     tarball: str
     md5: str
     folder: str
@@ -112,7 +112,7 @@ def _root(root, archive):
 def _how_to_get(archive, root):
     return how_to_get(
         root, "datasets.cifar " + archive.cache_name, "load_" + archive.cache_name,
-        [archive.tarball], archive.url,
+        [archive.tarball], archive.base_url,
     )
 
 
@@ -139,7 +139,7 @@ def _download(archive, root):
     root = _root(root, archive)
     if not (root / archive.folder).is_dir():
         advice = _how_to_get(archive, root)
-        download_files(archive.url, {archive.tarball: archive.md5}, root, advice)
+        download_files(archive.base_url, {archive.tarball: archive.md5}, root, advice)
         _unpack(archive, root)
     return root
 

@@ -34,7 +34,7 @@ class _ImageDataset(TransformedDataset):
 
     def __init__(self, root=None, train=True, transform=None, target_transform=None,
                  download=False):
-        images, labels = type(self).load(train=train, root=root, download=download)
+        images, labels = self.load(train=train, root=root, download=download)
         super().__init__(TensorDataset(images, labels), transform, target_transform)
         self.data, self.targets, self.train = images, labels, train
         self.class_to_idx = {name: index for index, name in enumerate(self.classes)}
