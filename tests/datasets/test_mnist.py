@@ -1,44 +1,25 @@
 """MNIST without the network: small files in the real IDX format, written here."""
 
-import gzip
 import struct
 
 import numpy as np
 import pytest
 
-from datasets import ChecksumError, file_digest, load_mnist, read_idx
-from datasets import mnist
-
-
-def _idx_bytes(array, magic=None):
-    """An IDX file of unsigned bytes: the 4-byte magic, the big-endian sizes, the values."""
-    magic = magic if magic is not None else 0x0800 + array.ndim
-    header = struct.pack(">I", magic) + struct.pack(f">{array.ndim}I", *array.shape)
-    return header + array.astype(np.uint8).tobytes()
-
-
-def _write(path, array, magic=None):
-    data = _idx_bytes(array, magic)
-    if path.suffix == ".gz":
-        with gzip.open(path, "wb") as stream:
-            stream.write(data)
-    else:
-        path.write_bytes(data)
-    return path
-
+from datasets import ChecksumError, idx, load_mnist, mnist, read_idx
+from tests.datasets.fake_files import fake_idx_split, idx_bytes, write_idx
 
 IMAGES = np.arange(3 * 28 * 28).reshape(3, 28, 28) % 256
 LABELS = np.array([7, 2, 1])
 
 
 def test_magic_numbers_are_the_header_of_unsigned_byte_arrays():
-    assert struct.unpack(">I", _idx_bytes(IMAGES)[:4])[0] == 2051 == mnist.IMAGES_MAGIC
-    assert struct.unpack(">I", _idx_bytes(LABELS)[:4])[0] == 2049 == mnist.LABELS_MAGIC
+    assert struct.unpack(">I", idx_bytes(IMAGES)[:4])[0] == 2051 == idx.IMAGES_MAGIC
+    assert struct.unpack(">I", idx_bytes(LABELS)[:4])[0] == 2049 == idx.LABELS_MAGIC
 
 
 @pytest.mark.parametrize("name", ["images-idx3-ubyte", "images-idx3-ubyte.gz"])
 def test_read_idx_parses_raw_and_gzip_files(tmp_path, name):
-    path = _write(tmp_path / name, IMAGES)
+    path = write_idx(tmp_path / name, IMAGES)
     out = read_idx(path, expected_magic=2051)
     assert out.shape == (3, 28, 28) and out.dtype == np.uint8
     np.testing.assert_array_equal(out, IMAGES)
@@ -54,7 +35,7 @@ def test_read_idx_handles_big_endian_wider_types(tmp_path):
 
 
 def test_wrong_magic_number_is_a_clear_error(tmp_path):
-    path = _write(tmp_path / "labels.gz", LABELS)
+    path = write_idx(tmp_path / "labels.gz", LABELS)
     with pytest.raises(ValueError, match="magic number 2049, expected 2051 .MNIST images."):
         read_idx(path, expected_magic=2051)
 
@@ -68,7 +49,7 @@ def test_a_file_that_is_no_idx_file_is_refused(tmp_path):
 
 def test_a_truncated_file_is_refused(tmp_path):
     path = tmp_path / "short"
-    path.write_bytes(_idx_bytes(IMAGES)[:-10])
+    path.write_bytes(idx_bytes(IMAGES)[:-10])
     with pytest.raises(ValueError, match=r"promises shape \(3, 28, 28\).*truncated"):
         read_idx(path)
 
@@ -81,15 +62,7 @@ def test_a_broken_gzip_file_is_refused(tmp_path):
 
 
 def _fake_mnist(directory, train=True, gz=True):
-    """Small stand-ins for the real files under their real names; returns their md5s."""
-    directory.mkdir(parents=True, exist_ok=True)
-    prefix = "train" if train else "t10k"
-    suffix = ".gz" if gz else ""
-    paths = [
-        _write(directory / f"{prefix}-images-idx3-ubyte{suffix}", IMAGES),
-        _write(directory / f"{prefix}-labels-idx1-ubyte{suffix}", LABELS),
-    ]
-    return {p.name: file_digest(p, "md5") for p in paths}
+    return fake_idx_split(directory, IMAGES, LABELS, train, gz)
 
 
 def test_absent_files_raise_an_error_that_tells_how_to_download(tmp_path):
