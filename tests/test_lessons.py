@@ -7,7 +7,6 @@ the tests below read that one run's output.
 
 import os
 import re
-import struct
 import subprocess
 import sys
 
@@ -17,6 +16,7 @@ import pytest
 import minigrad as mg
 from lessons.__main__ import discover_lessons
 from lessons.common import RESULT_PREFIX
+from tests.datasets.fake_files import fake_idx_split
 from tests.lesson_runs import REPO_ROOT, result_line, run_python
 
 pytestmark = pytest.mark.slow
@@ -325,19 +325,11 @@ def test_lesson_04_without_mnist_files_says_where_to_get_them(tmp_path):
     assert "python -m datasets.mnist" in done.stderr
 
 
-def write_idx(path, array, magic):
-    header = struct.pack(">I", magic) + struct.pack(f">{array.ndim}I", *array.shape)
-    path.write_bytes(header + array.astype(np.uint8).tobytes())
-
-
 def test_lesson_04_runs_the_documents_28x28_shapes_on_mnist_files(tmp_path):
     rng = np.random.default_rng(0)
-    (tmp_path / "mnist").mkdir()
-    for prefix, count in (("train", 64), ("t10k", 32)):
-        write_idx(tmp_path / "mnist" / f"{prefix}-images-idx3-ubyte",
-                  rng.integers(0, 256, (count, 28, 28)), magic=2051)
-        write_idx(tmp_path / "mnist" / f"{prefix}-labels-idx1-ubyte",
-                  rng.integers(0, 10, count), magic=2049)
+    for train, count in ((True, 64), (False, 32)):
+        fake_idx_split(tmp_path / "mnist", rng.integers(0, 256, (count, 28, 28)),
+                       rng.integers(0, 10, count), train=train, gz=False)
     done = subprocess.run(
         [sys.executable, "-m", LESSONS[4], "--dataset", "mnist", "--epochs", "1",
          "--device", "cpu", "--out", str(tmp_path)],
