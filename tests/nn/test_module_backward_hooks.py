@@ -180,3 +180,41 @@ def test_module_called_twice_reports_each_call():
     column_sums = layer.weight.detach().numpy().sum(0)
     np.testing.assert_allclose(sorted(s.sum() for s in seen),
                                sorted([column_sums.sum(), 2 * column_sums.sum()]), rtol=1e-6)
+
+
+class SharedProduct(nn.Module):
+    def forward(self, a, b):
+        y = a * b
+        return y, y * 2, y
+
+
+def test_one_tensor_as_two_inputs_and_one_result_as_two_outputs_as_in_pytorch():
+    module = SharedProduct()
+    log = recorded(module)
+    a = mg.tensor([1.0, 2.0], requires_grad=True)
+    p, q, r = module(a, a)
+    (p.sum() + (q * 3).sum() + 5 * r.sum()).backward()
+    assert values(log[0][1]) == [[1, 1], [3, 3], [5, 5]]
+    assert values(log[1][1]) == [[12, 24], [12, 24]]
+    np.testing.assert_array_equal(a.grad.numpy(), [24, 48])
+
+
+def test_hooks_fire_on_each_pass_through_a_retained_graph():
+    module = SharedProduct()
+    log = recorded(module)
+    a = mg.tensor([1.0, 2.0], requires_grad=True)
+    loss = module(a, mg.tensor([3.0, 4.0]))[0].sum()
+    loss.backward(retain_graph=True)
+    loss.backward()
+    assert [entry[0] for entry in log] == ["pre", "full", "pre", "full"]
+    assert values(log[3][1]) == [[3, 4], [0, 0]]
+
+
+def test_hooks_on_the_standin_gpu_see_device_gradients(standin_gpu):
+    module = SharedProduct()
+    log = recorded(module)
+    a = mg.tensor([1.0, 2.0], device="cuda", requires_grad=True)
+    module(a, mg.tensor([3.0, 4.0], device="cuda"))[1].sum().backward()
+    grad_input = log[1][1]
+    assert all(g.device == "cuda" for g in grad_input)
+    assert values(grad_input) == [[6, 8], [0, 0]]
