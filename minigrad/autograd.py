@@ -32,6 +32,7 @@ gradients (`create_graph=True` is refused).
 
 import copy
 import functools
+import sys
 
 import numpy as np
 
@@ -408,3 +409,11 @@ def as_array(value):
 
 # Tensor's methods call the ops, which subclass Function: load Tensor after Function exists.
 from minigrad.tensor import Tensor, _to_array  # noqa: E402
+
+# isort: split
+# `mg.autograd.functional.jacobian` / `vjp`, as PyTorch spells them (built on grad() above);
+# listed in sys.modules under that name too, so `from minigrad.autograd.functional import
+# jacobian` works although this module is a file, not a package
+from minigrad import autograd_functional as functional
+
+sys.modules[__name__ + ".functional"] = functional
