@@ -174,3 +174,13 @@ def test_parametrized_weight_can_be_assigned_through_right_inverse():
     parametrize.remove_parametrizations(layer, "weight")
     assert type(layer) is nn.Linear and isinstance(layer.weight, nn.Parameter)
     np.testing.assert_allclose(layer.weight.numpy(), np.ones((2, 3)), rtol=1e-6)
+
+
+def test_float32_layers_stay_float32():
+    layer = parametrizations.spectral_norm(parametrizations.weight_norm(nn.Linear(3, 2), "bias",
+                                                                        dim=None))
+    layer(mg.randn(4, 3)).sum().backward()
+    stored = layer.parametrizations
+    tensors = [layer.weight, layer.bias, stored.weight[0]._u, stored.weight.original.grad,
+               stored.bias.original0, stored.bias.original1.grad]
+    assert {t.dtype for t in tensors} == {np.dtype(np.float32)}
