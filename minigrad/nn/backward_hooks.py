@@ -90,8 +90,11 @@ class BackwardHook:
         self.module = module
         self.full_hooks = tuple(module._backward_hooks.values())
         self.pre_hooks = tuple(module._backward_pre_hooks.values())
-        self.grad_outputs = None
+        self.grad_outputs = None  # kept by the output gate for the full hooks at the input gate
+        # per side: the number of positional entries, and where among them the gated tensors
+        # are (None: no gate); for the inputs, what zeros stand for a missing gradient
         self.n_inputs, self.input_index, self.input_likes = 0, None, None
+        self.n_outputs, self.output_index = 0, None
 
     # ---- wiring, during forward ---------------------------------------------------------
     def setup_input_hook(self, args):
