@@ -218,3 +218,13 @@ def test_hooks_on_the_standin_gpu_see_device_gradients(standin_gpu):
     grad_input = log[1][1]
     assert all(g.device == "cuda" for g in grad_input)
     assert values(grad_input) == [[6, 8], [0, 0]]
+
+
+def test_a_call_runs_the_hooks_registered_when_it_was_made_as_in_pytorch():
+    identity, calls = nn.Identity(), []
+    handle = identity.register_full_backward_hook(lambda m, gi, go: calls.append(1))
+    y = identity(mg.ones(2, requires_grad=True))
+    handle.remove()
+    identity.register_full_backward_hook(lambda m, gi, go: calls.append(2))
+    y.sum().backward()
+    assert calls == [1]
