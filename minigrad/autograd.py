@@ -32,6 +32,7 @@ gradients (`create_graph=True` is refused).
 
 import copy
 import functools
+import sys
 
 import numpy as np
 
@@ -357,26 +358,31 @@ def call_hooks(hooks, grad):
     returns a tensor replaces the gradient for the hooks after it and for the walk."""
     for hook in tuple(hooks.values()):
         result = hook(Tensor._make(grad))
-        if result is None:
-            continue
-        name = getattr(hook, "__name__", type(hook).__name__)
-        if not isinstance(result, Tensor):
-            raise TypeError(
-                f"register_hook: hook {name!r} returned {type(result).__name__}; a hook returns "
-                "None or a Tensor (the new gradient)"
-            )
-        if result.shape != grad.shape:
-            raise ValueError(
-                f"register_hook: hook {name!r} returned shape {tuple(result.shape)} for a "
-                f"gradient of shape {tuple(grad.shape)}"
-            )
-        if result.dtype != grad.dtype:
-            raise TypeError(
-                f"register_hook: hook {name!r} returned dtype {result.dtype} for a gradient "
-                f"of dtype {grad.dtype}"
-            )
-        grad = result.data
+        if result is not None:
+            grad = hook_gradient("register_hook", hook, result, grad)
     return grad
+
+
+def hook_gradient(op, hook, result, grad):
+    """The array of the Tensor `result` that `hook` returned in place of the gradient array
+    `grad`, checked to be a Tensor of grad's shape and dtype."""
+    name = getattr(hook, "__name__", type(hook).__name__)
+    if not isinstance(result, Tensor):
+        raise TypeError(
+            f"{op}: hook {name!r} returned {type(result).__name__}; a hook returns "
+            "None or a Tensor (the new gradient)"
+        )
+    if result.shape != grad.shape:
+        raise ValueError(
+            f"{op}: hook {name!r} returned shape {tuple(result.shape)} for a "
+            f"gradient of shape {tuple(grad.shape)}"
+        )
+    if result.dtype != grad.dtype:
+        raise TypeError(
+            f"{op}: hook {name!r} returned dtype {result.dtype} for a gradient "
+            f"of dtype {grad.dtype}"
+        )
+    return result.data
 
 
 def unbroadcast(grad, shape):
@@ -403,3 +409,11 @@ def as_array(value):
 
 # Tensor's methods call the ops, which subclass Function: load Tensor after Function exists.
 from minigrad.tensor import Tensor, _to_array  # noqa: E402
+
+# isort: split
+# `mg.autograd.functional.jacobian` / `vjp`, as PyTorch spells them (built on grad() above);
+# listed in sys.modules under that name too, so `from minigrad.autograd.functional import
+# jacobian` works although this module is a file, not a package
+from minigrad import autograd_functional as functional
+
+sys.modules[__name__ + ".functional"] = functional

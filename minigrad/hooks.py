@@ -17,10 +17,13 @@ class RemovableHandle:
         self.hooks, self.id = hooks, next(RemovableHandle._next_id)
 
     @classmethod
-    def add(cls, hooks, hook):
-        """Put `hook` last in the dict `hooks` (they run in registration order)."""
+    def add(cls, hooks, hook, prepend=False):
+        """Put `hook` last in the dict `hooks` (they run in registration order), or first with
+        `prepend=True` (then `hooks` must be an OrderedDict, as a module's are)."""
         handle = cls(hooks)
         hooks[handle.id] = hook
+        if prepend:
+            hooks.move_to_end(handle.id, last=False)
         return handle
 
     def remove(self):

@@ -20,6 +20,7 @@ import numpy as np
 from minigrad.backend import to_device
 from minigrad.conversion import ConversionShortcuts, parse_to_args
 from minigrad.hooks import RemovableHandle
+from minigrad.nn.backward_hooks import BackwardHook
 from minigrad.tensor import Tensor
 
 
@@ -46,6 +47,8 @@ class Module(ConversionShortcuts):
         object.__setattr__(self, "training", True)
         object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
         object.__setattr__(self, "_forward_hooks", OrderedDict())
+        object.__setattr__(self, "_backward_pre_hooks", OrderedDict())
+        object.__setattr__(self, "_backward_hooks", OrderedDict())
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
@@ -55,25 +58,46 @@ class Module(ConversionShortcuts):
             result = hook(self, args)
             if result is not None:
                 args = result if isinstance(result, tuple) else (result,)
+        backward_hook = None
+        if self._backward_hooks or self._backward_pre_hooks:
+            backward_hook = BackwardHook(self)
+            args = backward_hook.setup_input_hook(args)
         output = self.forward(*args, **kwargs)
         for hook in tuple(self._forward_hooks.values()):
             result = hook(self, args, output)
             if result is not None:
                 output = result
+        if backward_hook is not None:
+            output = backward_hook.setup_output_hook(output)
         return output
 
-    def register_forward_pre_hook(self, hook):
+    def register_forward_pre_hook(self, hook, *, prepend=False):
         """Call `hook(module, args)` before every forward, `args` the positional inputs as a
         tuple. A hook that returns something replaces the inputs (a non-tuple is wrapped in
         one), as in PyTorch; pruning re-applies its mask here. Returns a handle whose
-        `.remove()` takes the hook off again."""
-        return RemovableHandle.add(self._forward_pre_hooks, hook)
+        `.remove()` takes the hook off again. Hooks run in registration order; `prepend=True`
+        puts this one first."""
+        return RemovableHandle.add(self._forward_pre_hooks, hook, prepend)
 
-    def register_forward_hook(self, hook):
+    def register_forward_hook(self, hook, *, prepend=False):
         """Call `hook(module, args, output)` after every forward; a hook that returns something
         replaces the output (to inspect activations, or to change them). Returns a handle
         whose `.remove()` takes the hook off again."""
-        return RemovableHandle.add(self._forward_hooks, hook)
+        return RemovableHandle.add(self._forward_hooks, hook, prepend)
+
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """Call `hook(module, grad_output)` when the gradients with respect to the outputs of a
+        call have been computed: a tuple, one entry per output (None where no gradient came).
+        A hook that returns a tuple replaces them. See minigrad/nn/backward_hooks.py."""
+        return RemovableHandle.add(self._backward_pre_hooks, hook, prepend)
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """Call `hook(module, grad_input, grad_output)` when the gradients with respect to the
+        positional inputs of a call have been computed: one entry per input, None for one
+        that is not a tensor (all None when no input requires grad; then the hook runs once
+        the outputs' gradients are known). A hook that returns a tuple replaces grad_input.
+        See minigrad/nn/backward_hooks.py."""
+        return RemovableHandle.add(self._backward_hooks, hook, prepend)
 
     # ---- registration -------------------------------------------------------------------
     def __setattr__(self, name, value):
@@ -139,6 +163,8 @@ class Module(ConversionShortcuts):
         self._forget(name)
         self._modules[name] = module
 
+    register_module = add_module
+
     # ---- walking the tree ---------------------------------------------------------------
     def named_modules(self, prefix=""):
         """This module and every descendant, as (dotted name, module), parents first."""
@@ -167,6 +193,40 @@ class Module(ConversionShortcuts):
                 )
             module = child
         return module
+
+    def set_submodule(self, target, module, strict=False):
+        """Put `module` at a dotted path ("encoder.layers.0"), replacing what is there; with
+        `strict=True` the last name must already be a submodule."""
+        if not target:
+            raise ValueError("set_submodule: the target path is empty")
+        parent_path, _, name = target.rpartition(".")
+        parent = self.get_submodule(parent_path)
+        if strict and parent._modules.get(name) is None:
+            raise AttributeError(
+                f"set_submodule({target!r}): {type(parent).__name__} has no submodule {name!r} "
+                f"(its children: {list(parent._modules)}), and strict=True"
+            )
+        if not isinstance(module, Module):
+            raise TypeError(f"set_submodule({target!r}): module must be a Module, got {type(module)}")
+        parent.add_module(name, module)
+
+    def get_parameter(self, target):
+        """The parameter at a dotted path ("encoder.0.weight")."""
+        return self._get_member(target, "_parameters", "parameter")
+
+    def get_buffer(self, target):
+        """The buffer at a dotted path ("bn.running_mean")."""
+        return self._get_member(target, "_buffers", "buffer")
+
+    def _get_member(self, target, table, kind):
+        module_path, _, name = target.rpartition(".")
+        module = self.get_submodule(module_path)
+        if name not in getattr(module, table):
+            raise AttributeError(
+                f"get_{kind}({target!r}): {type(module).__name__} has no {kind} {name!r} "
+                f"(its {kind}s: {list(getattr(module, table))})"
+            )
+        return getattr(module, table)[name]
 
     def named_children(self):
         return ((n, m) for n, m in self._modules.items() if m is not None)

@@ -7,3 +7,5 @@ from minigrad.nn.utils.convert_parameters import (  # noqa: F401
 )
 from minigrad.nn.utils.finite_loss import check_finite  # noqa: F401
 from minigrad.nn.utils.regularization import l1_penalty, l2_penalty  # noqa: F401
+from minigrad.nn.utils import parametrizations, parametrize  # noqa: F401
+from minigrad.nn.utils.weight_norm import remove_weight_norm, weight_norm  # noqa: F401
