@@ -26,6 +26,7 @@ import numpy as np
 
 from minigrad.autograd import Function
 from minigrad.backend import array_module
+from minigrad.ops.recurrence_steps import previous_rows, previous_states, step_bounds
 
 
 def gate_constants(xp, hidden, dtype):
@@ -50,17 +51,23 @@ def _split_gates(gates):
 class LSTMRecurrence(Function):
     """Every (h_t, c_t) from x_proj (L, N, 4H), h0, c0 (N, H) and w_hh (4H, H).
 
-    Returns an array (2, L, N, H): [0] holds h_1..h_L, [1] holds c_1..c_L.
+    Returns an array (2, L, N, H): [0] holds h_1..h_L, [1] holds c_1..c_L. Given
+    `batch_sizes`, x_proj is a packed sequence's rows (Σ lengths, 4H) instead, and the result
+    (2, Σ lengths, H) holds each sequence's states up to its own end (see
+    `ops.recurrence_steps`).
 
     At LSTM sizes a numpy call costs more than its arithmetic, so each step makes few: the
     results go straight into the arrays that keep them (`out=`, in-place updates), and the
     cell's elementwise part (`cell_forward`, `cell_backward`) is one compiled loop on the CPU.
     """
 
-    def forward(self, x_proj, h0, c0, w_hh):
+    def forward(self, x_proj, h0, c0, w_hh, batch_sizes=None):
         xp = array_module(x_proj)
-        steps, batch, hidden = x_proj.shape[0], x_proj.shape[1], w_hh.shape[1]
+        hidden = w_hh.shape[1]
         self.h0, self.c0, self.w_hh = h0, c0, w_hh
+        self.bounds = step_bounds(x_proj, batch_sizes)
+        self.shape = x_proj.shape
+        x_proj = x_proj.reshape(-1, 4 * hidden)
         self.scale, self.offset = gate_constants(xp, hidden, x_proj.dtype)
         # scale·a_t = scale·x_proj_t + h_{t-1} (scale·W_hh)ᵀ: scaling the inputs once saves a
         # pass per step (and scales of ½ and 1 are exact, so the numbers are the same). The
@@ -70,37 +77,44 @@ class LSTMRecurrence(Function):
         w_scaled_t = xp.ascontiguousarray((w_hh * self.scale[:, None]).T)
         step, _ = _cell_implementation(x_proj)
         self.gates = xp.empty_like(x_proj)  # i, f, g, o after their nonlinearities
-        self.states = xp.empty((2, steps, batch, hidden), dtype=x_proj.dtype)
+        self.states = xp.empty((2, len(x_proj), hidden), dtype=x_proj.dtype)
         h, c = h0, c0
-        for t in range(steps):
-            gates, h_t, c_t = self.gates[t], self.states[0, t], self.states[1, t]
-            xp.matmul(h, w_scaled_t, out=gates)
-            gates += x_scaled[t]
+        for start, stop in self.bounds:
+            batch = stop - start  # the sequences still running: the first rows of h and c
+            gates = self.gates[start:stop]
+            h_t, c_t = self.states[0, start:stop], self.states[1, start:stop]
+            xp.matmul(h[:batch], w_scaled_t, out=gates)
+            gates += x_scaled[start:stop]
             xp.tanh(gates, out=gates)  # tanh(scale·a_t)
-            step(gates, self.scale, self.offset, c, c_t)
+            step(gates, self.scale, self.offset, c[:batch], c_t)
             xp.tanh(c_t, out=h_t)
             h_t *= gates[:, 3 * hidden :]  # h_t = o ⊙ tanh(c_t)
             h, c = h_t, c_t
-        return self.states
+        return self.states.reshape((2,) + self.shape[:-1] + (hidden,))
 
     def backward(self, grad):
         xp = array_module(grad)
-        grad = xp.ascontiguousarray(grad)
+        hidden = self.w_hh.shape[1]
+        grad = xp.ascontiguousarray(grad).reshape(2, -1, hidden)
         hs, cs = self.states
         tanh_cs = xp.tanh(cs)
         tanh_slopes = 1 - tanh_cs * tanh_cs
         _, step_back = _cell_implementation(grad)
         d_proj = xp.empty_like(self.gates)
+        # what flows back into each sequence's state; rows of sequences that end before the
+        # step being visited stay zero until their last step is reached
         dh, dc = xp.zeros_like(self.h0), xp.zeros_like(self.c0)
-        for t in reversed(range(len(cs))):
-            c_prev = cs[t - 1] if t > 0 else self.c0
-            step_back(dh, grad[0, t], dc, grad[1, t], self.gates[t], tanh_cs[t], tanh_slopes[t],
-                      self.scale, self.offset, c_prev, d_proj[t])
-            dh = d_proj[t] @ self.w_hh
-        h_prev = xp.concatenate([self.h0[None], hs[:-1]])
-        hidden = self.w_hh.shape[1]
-        d_w_hh = d_proj.reshape(-1, 4 * hidden).T @ h_prev.reshape(-1, hidden)
-        return d_proj, dh, dc, d_w_hh
+        for t in reversed(range(len(self.bounds))):
+            start, stop = self.bounds[t]
+            batch = stop - start
+            rows = slice(start, stop)
+            step_back(dh[:batch], grad[0, rows], dc[:batch], grad[1, rows], self.gates[rows],
+                      tanh_cs[rows], tanh_slopes[rows], self.scale, self.offset,
+                      previous_rows(self.c0, cs, self.bounds, t), d_proj[rows])
+            xp.matmul(d_proj[rows], self.w_hh, out=dh[:batch])
+        h_prev = previous_states(self.h0, hs, self.bounds)
+        d_w_hh = d_proj.T @ h_prev
+        return d_proj.reshape(self.shape), dh, dc, d_w_hh
 
 
 def cell_forward(gates, scale, offset, c_prev, c):
@@ -151,6 +165,7 @@ def _cell_implementation(array):
     return cell_forward, cell_backward
 
 
-def lstm_recurrence(x_proj, h0, c0, w_hh):
-    """Tensor (2, L, N, H) of every h_t ([0]) and c_t ([1]); see the module docstring."""
-    return LSTMRecurrence.apply(x_proj, h0, c0, w_hh)
+def lstm_recurrence(x_proj, h0, c0, w_hh, batch_sizes=None):
+    """Tensor (2, L, N, H) of every h_t ([0]) and c_t ([1]), or (2, Σ lengths, H) for the
+    rows of a packed sequence with these `batch_sizes`; see the module docstring."""
+    return LSTMRecurrence.apply(x_proj, h0, c0, w_hh, batch_sizes=batch_sizes)
