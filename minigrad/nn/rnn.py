@@ -39,10 +39,9 @@ class RNN(RNNBase):
                          bidirectional, device, dtype)
         self.nonlinearity = nonlinearity
 
-    def _recurrence(self, sequence, initial, w_ih, w_hh, b_ih, b_hh):
+    def _recurrence(self, sequence, initial, w_ih, w_hh, b_ih, b_hh, batch_sizes=None):
         x_proj = F.linear(sequence, w_ih, joint_bias(b_ih, b_hh))
-        hs = rnn_recurrence(x_proj, initial[0], w_hh, self.nonlinearity)
-        return hs, (hs[-1],)
+        return (rnn_recurrence(x_proj, initial[0], w_hh, self.nonlinearity, batch_sizes),)
 
     def extra_repr(self):
         # PyTorch leaves the nonlinearity out; it is shown here so 'relu' layers can be told apart
@@ -56,10 +55,10 @@ class LSTM(RNNBase):
     gates = 4
     state_names = ("h_0", "c_0")
 
-    def _recurrence(self, sequence, initial, w_ih, w_hh, b_ih, b_hh):
+    def _recurrence(self, sequence, initial, w_ih, w_hh, b_ih, b_hh, batch_sizes=None):
         x_proj = F.linear(sequence, w_ih, joint_bias(b_ih, b_hh))
-        states = lstm_recurrence(x_proj, *initial, w_hh)  # (2, L, N, H): every h_t and c_t
-        return states[0], (states[0, -1], states[1, -1])
+        states = lstm_recurrence(x_proj, *initial, w_hh, batch_sizes)  # every h_t and c_t
+        return states[0], states[1]
 
 
 class GRU(RNNBase):
@@ -67,6 +66,6 @@ class GRU(RNNBase):
 
     gates = 3
 
-    def _recurrence(self, sequence, initial, w_ih, w_hh, b_ih, b_hh):
-        hs = gru_recurrence(F.linear(sequence, w_ih, b_ih), initial[0], w_hh, b_hh)
-        return hs, (hs[-1],)
+    def _recurrence(self, sequence, initial, w_ih, w_hh, b_ih, b_hh, batch_sizes=None):
+        return (gru_recurrence(F.linear(sequence, w_ih, b_ih), initial[0], w_hh, b_hh,
+                               batch_sizes),)

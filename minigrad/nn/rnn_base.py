@@ -21,12 +21,15 @@ A subclass says how many gate rows it has (`gates`), which states it carries
 import math
 import warnings
 
+import numpy as np
+
 from minigrad.checks import check_floating
 from minigrad.creation import empty, zeros
 from minigrad.nn import functional as F
 from minigrad.nn import init
 from minigrad.nn.functional.dropout import check_probability
 from minigrad.nn.module import Module, Parameter
+from minigrad.nn.utils.rnn import PackedSequence, sorted_lengths
 from minigrad.ops.movement import cat, flip, stack
 from minigrad.tensor import Tensor
 
@@ -91,15 +94,41 @@ class RNNBase(Module):
         reset_recurrent_parameters(self)
 
     def forward(self, input, hx=None):
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
         self._check_input(input)
         batched = input.ndim == 3
         if not batched:
             input = input.unsqueeze(1)
         elif self.batch_first:
             input = input.transpose(0, 1)
-        initial = self._initial_states(input, hx, batched)
+        initial = self._initial_states(input.shape[1], input, hx, batched)
+        sequence, final_states = self._run_layers(input, initial, PaddedSteps())
+        if not batched:
+            sequence, final_states = sequence.squeeze(1), [s.squeeze(1) for s in final_states]
+        elif self.batch_first:
+            sequence = sequence.transpose(0, 1)
+        return sequence, self._as_hx(final_states)
 
-        sequence, finals = input, []
+    def _forward_packed(self, packed, hx):
+        """forward on a PackedSequence: a PackedSequence of the outputs, and the final states
+        (each sequence's at its own last step) in the original batch order."""
+        self._check_input(packed.data, packed=True)
+        steps = PackedSteps(packed)
+        initial = self._initial_states(steps.batch_sizes[0], packed.data, hx, batched=True)
+        if hx is not None and packed.sorted_indices is not None:
+            # hx follows the batch order; the packed rows run longest first
+            order = packed.sorted_indices.numpy()
+            initial = [state[:, order] for state in initial]
+        data, final_states = self._run_layers(packed.data, initial, steps)
+        output = PackedSequence(data, packed.batch_sizes, packed.sorted_indices,
+                                packed.unsorted_indices)
+        return output, self._as_hx(final_states)
+
+    def _run_layers(self, sequence, initial, steps):
+        """(every step's output of the last layer, [each final state (num_layers ·
+        num_directions, N, H)]), from a sequence laid out as `steps` says."""
+        finals = []
         for k in range(self.num_layers):
             if k > 0:
                 sequence = F.dropout(sequence, self.dropout, self.training)
@@ -108,19 +137,13 @@ class RNNBase(Module):
                 row = k * self.num_directions + d
                 output, final = self._run_direction(
                     sequence, [state[row] for state in initial], self._weights(k, suffix),
-                    reverse=d == 1,
+                    steps, reverse=d == 1,
                 )
                 outputs.append(output)
                 finals.append(final)
             sequence = cat(outputs, dim=-1) if self.bidirectional else outputs[0]
         # per state (h, and the LSTM's c): (num_layers · num_directions, N, H)
-        final_states = [stack(per_row) for per_row in zip(*finals)]
-
-        if not batched:
-            sequence, final_states = sequence.squeeze(1), [s.squeeze(1) for s in final_states]
-        elif self.batch_first:
-            sequence = sequence.transpose(0, 1)
-        return sequence, self._as_hx(final_states)
+        return sequence, [stack(per_row) for per_row in zip(*finals)]
 
     def _suffixes(self):
         return DIRECTION_SUFFIXES[: self.num_directions]
@@ -130,24 +153,32 @@ class RNNBase(Module):
         names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
         return tuple(getattr(self, f"{name}_l{k}{suffix}", None) for name in names)
 
-    def _run_direction(self, sequence, initial, weights, reverse):
-        """(every h_t (L, N, H), the final states) of one direction of one layer."""
+    def _run_direction(self, sequence, initial, weights, steps, reverse):
+        """(every h_t, the final states) of one direction of one layer."""
         if reverse:
-            sequence = flip(sequence, 0)
-        outputs, final = self._recurrence(sequence, initial, *weights)
-        return (flip(outputs, 0) if reverse else outputs), final
+            sequence = steps.reverse(sequence)
+        states = self._recurrence(sequence, initial, *weights, batch_sizes=steps.batch_sizes)
+        outputs = steps.reverse(states[0]) if reverse else states[0]
+        return outputs, tuple(steps.last(state) for state in states)
 
-    def _recurrence(self, sequence, initial, w_ih, w_hh, b_ih, b_hh):
-        """(every h_t (L, N, H), tuple of the final states, each (N, H)) of one layer in
-        one direction, from its input (L, N, features) and initial states, each (N, H)."""
+    def _recurrence(self, sequence, initial, w_ih, w_hh, b_ih, b_hh, batch_sizes=None):
+        """Every step's states (a tuple: h, and the LSTM's c) of one layer in one direction,
+        each (L, N, H), from its input (L, N, features) and initial states, each (N, H).
+        Given batch_sizes, the input and the states are a packed sequence's rows."""
         raise NotImplementedError(f"{type(self).__name__}._recurrence")
 
     def _as_hx(self, states):
         """The states as forward takes and returns them: h alone, or the LSTM's (h, c)."""
         return tuple(states) if len(self.state_names) > 1 else states[0]
 
-    def _check_input(self, input):
-        if input.ndim not in (2, 3) or input.shape[-1] != self.input_size or input.shape[0] == 0:
+    def _check_input(self, input, packed=False):
+        if packed:
+            if input.ndim != 2 or input.shape[-1] != self.input_size:
+                raise ValueError(
+                    f"{self!r}: expected a PackedSequence of data (Σ lengths, input_size) with "
+                    f"input_size={self.input_size}, got shape {tuple(input.shape)}"
+                )
+        elif input.ndim not in (2, 3) or input.shape[-1] != self.input_size or not len(input):
             layout = "(N, L, input_size)" if self.batch_first else "(L, N, input_size)"
             raise ValueError(
                 f"{self!r}: expected input {layout} or unbatched (L, input_size) with "
@@ -155,10 +186,9 @@ class RNNBase(Module):
             )
         check_floating(type(self).__name__, input)
 
-    def _initial_states(self, input, hx, batched):
-        """The initial states, each (num_layers · num_directions, N, H): zeros, or hx's
-        checked."""
-        batch = input.shape[1]
+    def _initial_states(self, batch, input, hx, batched):
+        """The initial states, each (num_layers · num_directions, batch, H): zeros (of
+        input's dtype and device), or hx's checked."""
         rows = self.num_layers * self.num_directions
         shape = (rows, batch, self.hidden_size)
         if hx is None:
@@ -204,6 +234,43 @@ class RNNBase(Module):
         if self.bidirectional:
             options.append("bidirectional=True")
         return ", ".join(options)
+
+
+class PaddedSteps:
+    """The steps of a padded input (L, N, features): every sequence runs all L of them."""
+
+    batch_sizes = None
+
+    def reverse(self, sequence):
+        return flip(sequence, 0)
+
+    def last(self, states):
+        return states[-1]
+
+
+class PackedSteps:
+    """The steps of a PackedSequence's data (Σ lengths, features): step t holds the
+    batch_sizes[t] longest sequences (see nn/utils/rnn.py). Reversed, each sequence is read
+    from its own last step to its first; its last state is at its own last step, and the
+    final states come in the original batch order."""
+
+    def __init__(self, packed):
+        batch_sizes = packed.batch_sizes.numpy()
+        self.batch_sizes = tuple(batch_sizes.tolist())
+        lengths = sorted_lengths(batch_sizes)
+        offsets = np.cumsum(batch_sizes) - batch_sizes  # each step's first row
+        t, j = np.nonzero(np.arange(len(batch_sizes))[:, None] < lengths)  # every row's
+        self.reversal = offsets[lengths[j] - 1 - t] + j  # row (t, j) <-> (len_j - 1 - t, j)
+        last_rows = offsets[lengths - 1] + np.arange(len(lengths))
+        if packed.unsorted_indices is not None:
+            last_rows = last_rows[packed.unsorted_indices.numpy()]
+        self.last_rows = last_rows
+
+    def reverse(self, rows):
+        return rows[self.reversal]
+
+    def last(self, states):
+        return states[self.last_rows]
 
 
 def joint_bias(b_ih, b_hh):
