@@ -39,9 +39,10 @@ class RNN(RNNBase):
                          bidirectional, device, dtype)
         self.nonlinearity = nonlinearity
 
-    def _recurrence(self, sequence, initial, w_ih, w_hh, b_ih, b_hh, batch_sizes=None):
+    def _recurrence(self, sequence, initial, w_ih, w_hh, b_ih, b_hh, steps):
         x_proj = F.linear(sequence, w_ih, joint_bias(b_ih, b_hh))
-        return (rnn_recurrence(x_proj, initial[0], w_hh, self.nonlinearity, batch_sizes),)
+        hs = rnn_recurrence(x_proj, initial[0], w_hh, self.nonlinearity, steps.batch_sizes)
+        return hs, (steps.last(hs),)
 
     def extra_repr(self):
         # PyTorch leaves the nonlinearity out; it is shown here so 'relu' layers can be told apart
@@ -55,10 +56,10 @@ class LSTM(RNNBase):
     gates = 4
     state_names = ("h_0", "c_0")
 
-    def _recurrence(self, sequence, initial, w_ih, w_hh, b_ih, b_hh, batch_sizes=None):
+    def _recurrence(self, sequence, initial, w_ih, w_hh, b_ih, b_hh, steps):
         x_proj = F.linear(sequence, w_ih, joint_bias(b_ih, b_hh))
-        states = lstm_recurrence(x_proj, *initial, w_hh, batch_sizes)  # every h_t and c_t
-        return states[0], states[1]
+        states = lstm_recurrence(x_proj, *initial, w_hh, steps.batch_sizes)  # every h_t, c_t
+        return states[0], (steps.last(states, 0), steps.last(states, 1))
 
 
 class GRU(RNNBase):
@@ -66,6 +67,7 @@ class GRU(RNNBase):
 
     gates = 3
 
-    def _recurrence(self, sequence, initial, w_ih, w_hh, b_ih, b_hh, batch_sizes=None):
-        return (gru_recurrence(F.linear(sequence, w_ih, b_ih), initial[0], w_hh, b_hh,
-                               batch_sizes),)
+    def _recurrence(self, sequence, initial, w_ih, w_hh, b_ih, b_hh, steps):
+        x_proj = F.linear(sequence, w_ih, b_ih)
+        hs = gru_recurrence(x_proj, initial[0], w_hh, b_hh, steps.batch_sizes)
+        return hs, (steps.last(hs),)

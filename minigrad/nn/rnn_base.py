@@ -157,14 +157,13 @@ class RNNBase(Module):
         """(every h_t, the final states) of one direction of one layer."""
         if reverse:
             sequence = steps.reverse(sequence)
-        states = self._recurrence(sequence, initial, *weights, batch_sizes=steps.batch_sizes)
-        outputs = steps.reverse(states[0]) if reverse else states[0]
-        return outputs, tuple(steps.last(state) for state in states)
+        outputs, final = self._recurrence(sequence, initial, *weights, steps)
+        return (steps.reverse(outputs) if reverse else outputs), final
 
-    def _recurrence(self, sequence, initial, w_ih, w_hh, b_ih, b_hh, batch_sizes=None):
-        """Every step's states (a tuple: h, and the LSTM's c) of one layer in one direction,
-        each (L, N, H), from its input (L, N, features) and initial states, each (N, H).
-        Given batch_sizes, the input and the states are a packed sequence's rows."""
+    def _recurrence(self, sequence, initial, w_ih, w_hh, b_ih, b_hh, steps):
+        """(every h_t (L, N, H), tuple of the final states, each (N, H)) of one layer in
+        one direction, from its input (L, N, features) and initial states, each (N, H); or,
+        for the rows of a packed sequence (`steps` says which), every h_t's rows."""
         raise NotImplementedError(f"{type(self).__name__}._recurrence")
 
     def _as_hx(self, states):
@@ -244,8 +243,10 @@ class PaddedSteps:
     def reverse(self, sequence):
         return flip(sequence, 0)
 
-    def last(self, states):
-        return states[-1]
+    def last(self, states, *which):
+        """Every sequence's state at its last step, from states (L, N, H), or from
+        states[which] where the recurrence stacks several (the LSTM's h and c)."""
+        return states[(*which, -1)]
 
 
 class PackedSteps:
@@ -269,8 +270,8 @@ class PackedSteps:
     def reverse(self, rows):
         return rows[self.reversal]
 
-    def last(self, states):
-        return states[self.last_rows]
+    def last(self, states, *which):
+        return states[(*which, self.last_rows)]
 
 
 def joint_bias(b_ih, b_hh):

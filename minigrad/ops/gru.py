@@ -57,7 +57,8 @@ class GRURecurrence(Function):
         self.hs = xp.empty_like(self.q_n)
         h = h0
         for start, stop in self.bounds:
-            h = h[: stop - start]  # the sequences still running
+            if len(h) > stop - start:  # sequences that have ended drop out: the last rows
+                h = h[: stop - start]
             q = h @ w_hh_t
             if b_hh is not None:
                 q += b_hh

@@ -80,13 +80,14 @@ class LSTMRecurrence(Function):
         self.states = xp.empty((2, len(x_proj), hidden), dtype=x_proj.dtype)
         h, c = h0, c0
         for start, stop in self.bounds:
-            batch = stop - start  # the sequences still running: the first rows of h and c
+            if len(h) > stop - start:  # sequences that have ended drop out: the last rows
+                h, c = h[: stop - start], c[: stop - start]
             gates = self.gates[start:stop]
             h_t, c_t = self.states[0, start:stop], self.states[1, start:stop]
-            xp.matmul(h[:batch], w_scaled_t, out=gates)
+            xp.matmul(h, w_scaled_t, out=gates)
             gates += x_scaled[start:stop]
             xp.tanh(gates, out=gates)  # tanh(scale·a_t)
-            step(gates, self.scale, self.offset, c[:batch], c_t)
+            step(gates, self.scale, self.offset, c, c_t)
             xp.tanh(c_t, out=h_t)
             h_t *= gates[:, 3 * hidden :]  # h_t = o ⊙ tanh(c_t)
             h, c = h_t, c_t
@@ -106,12 +107,13 @@ class LSTMRecurrence(Function):
         dh, dc = xp.zeros_like(self.h0), xp.zeros_like(self.c0)
         for t in reversed(range(len(self.bounds))):
             start, stop = self.bounds[t]
-            batch = stop - start
-            rows = slice(start, stop)
-            step_back(dh[:batch], grad[0, rows], dc[:batch], grad[1, rows], self.gates[rows],
-                      tanh_cs[rows], tanh_slopes[rows], self.scale, self.offset,
-                      previous_rows(self.c0, cs, self.bounds, t), d_proj[rows])
-            xp.matmul(d_proj[rows], self.w_hh, out=dh[:batch])
+            dh_t, dc_t, da = dh, dc, d_proj[start:stop]
+            if len(dh) > stop - start:  # the sequences that have reached step t
+                dh_t, dc_t = dh[: stop - start], dc[: stop - start]
+            step_back(dh_t, grad[0, start:stop], dc_t, grad[1, start:stop],
+                      self.gates[start:stop], tanh_cs[start:stop], tanh_slopes[start:stop],
+                      self.scale, self.offset, previous_rows(self.c0, cs, self.bounds, t), da)
+            xp.matmul(da, self.w_hh, out=dh_t)
         h_prev = previous_states(self.h0, hs, self.bounds)
         d_w_hh = d_proj.T @ h_prev
         return d_proj.reshape(self.shape), dh, dc, d_w_hh

@@ -43,7 +43,7 @@ def previous_states(h0, hs, bounds):
     """h_{t-1} for every row of hs (rows, H), as one array. For a padded input that is h0
     followed by hs without its last step; a packed one gathers each step's rows."""
     batch = len(h0)
-    if all(stop - start == batch for start, stop in bounds):
+    if len(hs) == batch * len(bounds):  # every step has the whole batch
         pieces = [h0, hs[: len(hs) - batch]]
     else:
         pieces = [previous_rows(h0, hs, bounds, t) for t in range(len(bounds))]

@@ -51,7 +51,8 @@ def test_packing_and_padding_match_pytorch(name):
 
 def test_pack_sequence_lists_steps_longest_first_and_unpacks_to_the_sequences():
     """The module docstring's example: lengths [5, 3, 3, 1] given as [1, 5, 3, 3]."""
-    sequences = [mg.tensor(np.full((n, 2), k, dtype=np.float32)) for k, n in enumerate([1, 5, 3, 3])]
+    sequences = [mg.tensor(np.full((n, 2), k, dtype=np.float32))
+                 for k, n in enumerate([1, 5, 3, 3])]
     packed = pack_sequence(sequences, enforce_sorted=False)
     np.testing.assert_array_equal(packed.batch_sizes.numpy(), [4, 3, 3, 1, 1])
     np.testing.assert_array_equal(packed.data.numpy()[:, 0],
@@ -132,7 +133,8 @@ def test_pad_sequence_and_unpad_gradients_match_finite_differences(lengths, padd
 
 def test_unsorted_lengths_with_enforce_sorted_are_an_error():
     with pytest.raises(ValueError, match=r"pack_padded_sequence: lengths must be sorted in "
-                                         r"decreasing order when enforce_sorted=True, got \[1, 5\]"):
+                                         r"decreasing order when enforce_sorted=True, got "
+                                         r"\[1, 5\]"):
         pack_padded_sequence(mg.zeros(5, 2, 3), [1, 5])
     with pytest.raises(ValueError, match=r"pack_sequence: lengths must be sorted"):
         pack_sequence([mg.zeros(1, 2), mg.zeros(3, 2)])
