@@ -93,6 +93,18 @@ def test_packed_sequence_computes_unsorted_indices_and_converts_its_data():
     assert PackedSequence(data, [2, 1]).batch_sizes.dtype == mg.int64
 
 
+def test_padding_and_packing_on_standin_cuda(standin_gpu):
+    arrays = [np.arange(n * 2, dtype=np.float32).reshape(n, 2) for n in (2, 3, 1)]
+    sequences = [mg.tensor(a, device="cuda") for a in arrays]
+    padded = pad_sequence(sequences, batch_first=True, padding_side="left")
+    packed = pack_sequence(sequences, enforce_sorted=False)
+    assert padded.device == packed.data.device == packed.sorted_indices.device == "cuda"
+    assert packed.batch_sizes.device == "cpu" and packed.to("cpu").data.device == "cpu"
+    np.testing.assert_array_equal(padded.numpy()[2, 2], arrays[2][0])
+    for unpacked, a in zip(unpack_sequence(packed), arrays, strict=True):
+        np.testing.assert_array_equal(unpacked.numpy(), a)
+
+
 lengths_lists = st.lists(st.integers(1, 3), min_size=1, max_size=3)
 
 
