@@ -58,7 +58,7 @@ class RNNBase(Module):
 
     def __init__(
         self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
-        dropout=0.0, bidirectional=False, device=None, dtype=None,
+        dropout=0.0, bidirectional=False, device=None, dtype=None, proj_size=0,
     ):
         super().__init__()
         name = type(self).__name__
@@ -67,6 +67,8 @@ class RNNBase(Module):
                 f"{name}: hidden_size and num_layers must be at least 1, got {hidden_size} "
                 f"and {num_layers}"
             )
+        if proj_size and "c_0" not in self.state_names:
+            raise ValueError(f"{name}: proj_size is only supported for LSTM, got {proj_size}")
         check_probability(f"{name} dropout", dropout)
         if dropout and num_layers == 1:
             warnings.warn(
@@ -75,17 +77,20 @@ class RNNBase(Module):
             )
         self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
         self.bias, self.batch_first, self.dropout = bias, batch_first, dropout
-        self.bidirectional = bidirectional
+        self.bidirectional, self.proj_size = bidirectional, proj_size
         self.num_directions = 2 if bidirectional else 1
         gate_rows = self.gates * hidden_size
+        output_size = proj_size or hidden_size  # the width of h_t, what the next layer reads
         for k in range(num_layers):
-            layer_input = input_size if k == 0 else hidden_size * self.num_directions
+            layer_input = input_size if k == 0 else output_size * self.num_directions
             for suffix in self._suffixes():
                 shapes = {f"weight_ih_l{k}{suffix}": (gate_rows, layer_input),
-                          f"weight_hh_l{k}{suffix}": (gate_rows, hidden_size)}
+                          f"weight_hh_l{k}{suffix}": (gate_rows, output_size)}
                 if bias:
                     shapes.update({f"bias_ih_l{k}{suffix}": (gate_rows,),
                                    f"bias_hh_l{k}{suffix}": (gate_rows,)})
+                if proj_size:
+                    shapes[f"weight_hr_l{k}{suffix}"] = (proj_size, hidden_size)
                 for param_name, shape in shapes.items():
                     setattr(self, param_name, Parameter(empty(shape, device=device, dtype=dtype)))
         self.reset_parameters()
@@ -157,10 +162,10 @@ class RNNBase(Module):
         """(every h_t, the final states) of one direction of one layer."""
         if reverse:
             sequence = steps.reverse(sequence)
-        outputs, final = self._recurrence(sequence, initial, *weights, steps)
+        outputs, final = self._recurrence(sequence, initial, *weights, steps=steps)
         return (steps.reverse(outputs) if reverse else outputs), final
 
-    def _recurrence(self, sequence, initial, w_ih, w_hh, b_ih, b_hh, steps):
+    def _recurrence(self, sequence, initial, w_ih, w_hh, b_ih, b_hh, *, steps):
         """(every h_t (L, N, H), tuple of the final states, each (N, H)) of one layer in
         one direction, from its input (L, N, features) and initial states, each (N, H); or,
         for the rows of a packed sequence (`steps` says which), every h_t's rows."""
@@ -189,17 +194,18 @@ class RNNBase(Module):
         """The initial states, each (num_layers · num_directions, batch, H): zeros (of
         input's dtype and device), or hx's checked."""
         rows = self.num_layers * self.num_directions
-        shape = (rows, batch, self.hidden_size)
         if hx is None:
-            state = zeros(shape, dtype=input.dtype, device=input.device)
-            return [state] * len(self.state_names)
+            return [zeros((rows, batch, self._state_size(name)), dtype=input.dtype,
+                          device=input.device) for name in self.state_names]
         states = self._states_in(hx)
-        expected = shape if batched else (rows, self.hidden_size)
         for name, state in zip(self.state_names, states):
+            size = self._state_size(name)
+            expected = (rows, batch, size) if batched else (rows, size)
             if tuple(state.shape) != expected:
+                size_name = "proj_size" if size != self.hidden_size else "hidden_size"
                 raise ValueError(
                     f"{self!r}: expected {name} of shape {expected} (num_layers * "
-                    f"num_directions, {'N, ' if batched else ''}hidden_size), got "
+                    f"num_directions, {'N, ' if batched else ''}{size_name}), got "
                     f"{tuple(state.shape)}"
                 )
             if state.dtype != input.dtype:
@@ -208,6 +214,11 @@ class RNNBase(Module):
                     f"{state.dtype}"
                 )
         return states if batched else [state.unsqueeze(1) for state in states]
+
+    def _state_size(self, name):
+        """The width of a state: h's is proj_size where an LSTM projects it, else (and c's
+        always) hidden_size."""
+        return self.proj_size if name == "h_0" and self.proj_size else self.hidden_size
 
     def _states_in(self, hx):
         """hx as a list of its states, after checking that it has the form forward takes."""
@@ -222,6 +233,8 @@ class RNNBase(Module):
 
     def extra_repr(self):
         options = [f"{self.input_size}, {self.hidden_size}"]
+        if self.proj_size:
+            options.append(f"proj_size={self.proj_size}")
         if self.num_layers != 1:
             options.append(f"num_layers={self.num_layers}")
         if not self.bias:

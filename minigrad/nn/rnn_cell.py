@@ -60,7 +60,7 @@ class RNNCellBase(Module):
         weights = (self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
         # the layer's recurrence over a sequence of one step, (1, N, input_size)
         _, finals = self.layer._recurrence(self, input.unsqueeze(0), states, *weights,
-                                           PaddedSteps())
+                                           steps=PaddedSteps())
         if not batched:
             finals = tuple(state.squeeze(0) for state in finals)
         return finals if len(finals) > 1 else finals[0]

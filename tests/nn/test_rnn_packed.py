@@ -19,6 +19,7 @@ LAYER_CASES = load_torch_cases("torch_packed.npz", "layer_")
 LENGTHS = [1, 5, 3, 3]
 LAYERS = {
     "lstm": nn.LSTM,
+    "lstm_projection": partial(nn.LSTM, proj_size=1),
     "gru": nn.GRU,
     "rnn_tanh": nn.RNN,
     "rnn_relu": partial(nn.RNN, nonlinearity="relu"),
@@ -68,12 +69,13 @@ def test_each_sequence_gets_what_it_gets_when_run_alone(kind):
     mg.manual_seed(0)
     layer = LAYERS[kind](3, 4, num_layers=2, bidirectional=True)
     sequences = [mg.randn(n, 3) for n in LENGTHS]
-    shape = (4, len(LENGTHS), 4)
-    hx = (mg.randn(*shape), mg.randn(*shape)) if kind == "lstm" else mg.randn(*shape)
+    is_lstm = isinstance(layer, nn.LSTM)
+    h_0 = mg.randn(4, len(LENGTHS), layer.proj_size or 4)
+    hx = (h_0, mg.randn(4, len(LENGTHS), 4)) if is_lstm else h_0
     output, final = layer(pack_sequence(sequences, enforce_sorted=False), hx)
     unpacked = nn.utils.rnn.unpack_sequence(output)
     for n, sequence in enumerate(sequences):
-        own_hx = tuple(s[:, n] for s in hx) if kind == "lstm" else hx[:, n]
+        own_hx = tuple(s[:, n] for s in hx) if is_lstm else hx[:, n]
         alone, alone_final = layer(sequence, own_hx)
         np.testing.assert_allclose(unpacked[n].numpy(), alone.numpy(), rtol=1e-5, atol=1e-6)
         for state, alone_state in zip(states_of(final), states_of(alone_final), strict=True):
@@ -124,12 +126,13 @@ def test_packed_gradients_match_finite_differences(kind, lengths, num_layers, bi
               lengths]
     if with_state:
         rows = num_layers * (2 if bidirectional else 1)
-        inputs += [random_tensor(seed + 1 + i, rows, batch, 2)
-                   for i in range(2 if kind == "lstm" else 1)]
+        inputs.append(random_tensor(seed + 1, rows, batch, layer.proj_size or 2))
+        if isinstance(layer, nn.LSTM):
+            inputs.append(random_tensor(seed + 2, rows, batch, 2))
     assert gradcheck_module(layer, inputs, call=packed_outputs)
 
 
-@pytest.mark.parametrize("kind", ["lstm", "gru", "rnn_relu"])
+@pytest.mark.parametrize("kind", ["lstm_projection", "gru", "rnn_relu"])
 def test_packed_layer_on_standin_cuda_matches_the_cpu(standin_gpu, kind):
     results = {}
     for device in ("cpu", "cuda"):
