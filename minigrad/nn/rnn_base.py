@@ -7,12 +7,20 @@ to the first, and its output at step t joins the forward one's: [h→_t, h←_t]
 which is what the next layer reads. The reverse direction is the very same recurrence, run on
 the sequence flipped in time; its outputs are flipped back so that step t lines up.
 
+Sequences of different lengths come as a `nn.utils.rnn.PackedSequence`: its data holds only
+the real steps, and each layer runs step t on the sequences that have a step t (the batch
+shrinks as they end, see ops/recurrence_steps.py). So padding never enters a state, the final
+states are each sequence's at its own last step, and the reverse direction flips each sequence
+within its own length (`PackedSteps`), so it starts at that sequence's last real step.
+
 Parameters have PyTorch's names and order, per layer k and then per direction (suffix "" and
 "_reverse"): `weight_ih_l{k}{suffix}` (G·H, layer input), `weight_hh_l{k}{suffix}` (G·H, H),
 `bias_ih_l{k}{suffix}` and `bias_hh_l{k}{suffix}` (G·H), with G rows per hidden unit (RNN 1,
 GRU 3, LSTM 4), all initialised U(-1/√H, 1/√H). So a PyTorch state dict loads as it is. The
 final states (h_n, and the LSTM's c_n) are (num_layers · num_directions, N, H), row
-k · num_directions + d for layer k and direction d, as in PyTorch.
+k · num_directions + d for layer k and direction d, as in PyTorch. An LSTM with proj_size P
+projects h_t to P features (`weight_hr_l{k}{suffix}` (P, H)): h is then P wide everywhere
+(outputs, h_0, h_n, and the columns of weight_hh), c stays H wide.
 
 A subclass says how many gate rows it has (`gates`), which states it carries
 (`state_names`), and runs one direction of one layer (`_recurrence`).
@@ -51,6 +59,8 @@ class RNNBase(Module):
     for one unbatched sequence; output has the same layout with num_directions · hidden_size
     features. The states in hx and the final ones are (num_layers · num_directions, N,
     hidden_size) (no N when unbatched) whatever batch_first says; hx defaults to zeros.
+    input may be a PackedSequence (batch_first then plays no part): output is then one too,
+    and hx and the final states follow the batch's original order, as in PyTorch.
     """
 
     gates = None  # weight rows per hidden unit, set by each subclass
