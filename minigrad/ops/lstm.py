@@ -55,7 +55,8 @@ def _split_gates(gates):
 
 
 class LSTMRecurrence(Function):
-    """Every (h_t, c_t) from x_proj (L, N, 4H), h0, c0 (N, H) and w_hh (4H, H).
+    """Every (h_t, c_t) from x_proj (L, N, 4H), h0, c0 (N, H) and w_hh (4H, H); or, with
+    a projection w_hr (P, H), from h0 (N, P) and w_hh (4H, P), every (o ⊙ tanh(c_t), c_t).
 
     Returns an array (2, L, N, H): [0] holds h_1..h_L, [1] holds c_1..c_L. Given
     `batch_sizes`, x_proj is a packed sequence's rows (Σ lengths, 4H) instead, and the result
