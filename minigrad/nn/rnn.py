@@ -39,10 +39,10 @@ class RNN(RNNBase):
                          bidirectional, device, dtype)
         self.nonlinearity = nonlinearity
 
-    def _recurrence(self, sequence, initial, w_ih, w_hh, b_ih, b_hh):
+    def _recurrence(self, sequence, initial, w_ih, w_hh, b_ih, b_hh, *, steps):
         x_proj = F.linear(sequence, w_ih, joint_bias(b_ih, b_hh))
-        hs = rnn_recurrence(x_proj, initial[0], w_hh, self.nonlinearity)
-        return hs, (hs[-1],)
+        hs = rnn_recurrence(x_proj, initial[0], w_hh, self.nonlinearity, steps.batch_sizes)
+        return hs, (steps.last(hs),)
 
     def extra_repr(self):
         # PyTorch leaves the nonlinearity out; it is shown here so 'relu' layers can be told apart
@@ -51,15 +51,35 @@ class RNN(RNNBase):
 
 
 class LSTM(RNNBase):
-    """forward(input, (h_0, c_0)=None) -> output, (h_n, c_n) (see RNNBase for the shapes)."""
+    """forward(input, (h_0, c_0)=None) -> output, (h_n, c_n) (see RNNBase for the shapes).
+
+    proj_size P > 0 projects every h_t to P features (h_t = W_hr (o ⊙ tanh(c_t)), PyTorch's
+    `weight_hr_l{k}` (P, H)): the output, h_0 and h_n are then P wide, c stays H wide."""
 
     gates = 4
     state_names = ("h_0", "c_0")
 
-    def _recurrence(self, sequence, initial, w_ih, w_hh, b_ih, b_hh):
+    def __init__(self, input_size, hidden_size, num_layers=1, bias=True, batch_first=False,
+                 dropout=0.0, bidirectional=False, proj_size=0, device=None, dtype=None):
+        if not 0 <= proj_size < hidden_size:
+            raise ValueError(
+                f"LSTM({input_size}, {hidden_size}): proj_size must be at least 0 (no "
+                f"projection) and smaller than hidden_size, got {proj_size}"
+            )
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                         bidirectional, device, dtype, proj_size=proj_size)
+
+    def _weights(self, k, suffix):
+        return super()._weights(k, suffix) + (getattr(self, f"weight_hr_l{k}{suffix}", None),)
+
+    def _recurrence(self, sequence, initial, w_ih, w_hh, b_ih, b_hh, w_hr=None, *, steps):
         x_proj = F.linear(sequence, w_ih, joint_bias(b_ih, b_hh))
-        states = lstm_recurrence(x_proj, *initial, w_hh)  # (2, L, N, H): every h_t and c_t
-        return states[0], (states[0, -1], states[1, -1])
+        # every h_t (without projection; with one, o ⊙ tanh(c_t)) and every c_t
+        states = lstm_recurrence(x_proj, *initial, w_hh, steps.batch_sizes, w_hr)
+        if w_hr is None:
+            return states[0], (steps.last(states, 0), steps.last(states, 1))
+        hs = F.linear(states[0], w_hr)  # h_t = W_hr (o ⊙ tanh(c_t)), proj_size wide
+        return hs, (steps.last(hs), steps.last(states, 1))
 
 
 class GRU(RNNBase):
@@ -67,6 +87,7 @@ class GRU(RNNBase):
 
     gates = 3
 
-    def _recurrence(self, sequence, initial, w_ih, w_hh, b_ih, b_hh):
-        hs = gru_recurrence(F.linear(sequence, w_ih, b_ih), initial[0], w_hh, b_hh)
-        return hs, (hs[-1],)
+    def _recurrence(self, sequence, initial, w_ih, w_hh, b_ih, b_hh, *, steps):
+        x_proj = F.linear(sequence, w_ih, b_ih)
+        hs = gru_recurrence(x_proj, initial[0], w_hh, b_hh, steps.batch_sizes)
+        return hs, (steps.last(hs),)

@@ -14,7 +14,7 @@ from minigrad.checks import check_floating
 from minigrad.creation import empty, zeros
 from minigrad.nn.module import Module, Parameter
 from minigrad.nn.rnn import GRU, LSTM, RNN
-from minigrad.nn.rnn_base import reset_recurrent_parameters
+from minigrad.nn.rnn_base import PaddedSteps, reset_recurrent_parameters
 from minigrad.ops.rnn import NONLINEARITIES
 from minigrad.tensor import Tensor
 
@@ -59,7 +59,8 @@ class RNNCellBase(Module):
         states = self._states(input, hx, batched)
         weights = (self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
         # the layer's recurrence over a sequence of one step, (1, N, input_size)
-        _, finals = self.layer._recurrence(self, input.unsqueeze(0), states, *weights)
+        _, finals = self.layer._recurrence(self, input.unsqueeze(0), states, *weights,
+                                           steps=PaddedSteps())
         if not batched:
             finals = tuple(state.squeeze(0) for state in finals)
         return finals if len(finals) > 1 else finals[0]

@@ -20,12 +20,19 @@ one loop backward, the gradient flow through time is also there to read:
     da_i = dc_t ⊙ g ⊙ i(1-i)      da_f = dc_t ⊙ c_{t-1} ⊙ f(1-f)
     da_g = dc_t ⊙ i ⊙ (1-g²)      da_o = dh_t ⊙ tanh(c_t) ⊙ o(1-o)
     dW_hh = Σ_t da_tᵀ h_{t-1}      dp_t = da_t      dh_0, dc_0 = what flows out of step 1
+
+With a projection (PyTorch's proj_size P < H), the state that the next step reads is
+h_t = m_t W_hrᵀ (P wide), m_t = o ⊙ tanh(c_t), and W_hh is (4H, P). The op then returns m_t in
+place of h_t (the caller projects all steps with one matmul for the outputs), and inside the
+loop the part of dh_t that comes from step t+1 goes back through the projection:
+dm_t += (da_{t+1} W_hh) W_hr, dW_hr = Σ_t (da_{t+1} W_hh)ᵀ m_t.
 """
 
 import numpy as np
 
 from minigrad.autograd import Function
 from minigrad.backend import array_module
+from minigrad.ops.recurrence_steps import previous_rows, previous_states, step_bounds
 
 
 def gate_constants(xp, hidden, dtype):
@@ -48,19 +55,26 @@ def _split_gates(gates):
 
 
 class LSTMRecurrence(Function):
-    """Every (h_t, c_t) from x_proj (L, N, 4H), h0, c0 (N, H) and w_hh (4H, H).
+    """Every (h_t, c_t) from x_proj (L, N, 4H), h0, c0 (N, H) and w_hh (4H, H); or, with
+    a projection w_hr (P, H), from h0 (N, P) and w_hh (4H, P), every (o ⊙ tanh(c_t), c_t).
 
-    Returns an array (2, L, N, H): [0] holds h_1..h_L, [1] holds c_1..c_L.
+    Returns an array (2, L, N, H): [0] holds h_1..h_L, [1] holds c_1..c_L. Given
+    `batch_sizes`, x_proj is a packed sequence's rows (Σ lengths, 4H) instead, and the result
+    (2, Σ lengths, H) holds each sequence's states up to its own end (see
+    `ops.recurrence_steps`).
 
     At LSTM sizes a numpy call costs more than its arithmetic, so each step makes few: the
     results go straight into the arrays that keep them (`out=`, in-place updates), and the
     cell's elementwise part (`cell_forward`, `cell_backward`) is one compiled loop on the CPU.
     """
 
-    def forward(self, x_proj, h0, c0, w_hh):
+    def forward(self, x_proj, h0, c0, w_hh, w_hr=None, batch_sizes=None):
         xp = array_module(x_proj)
-        steps, batch, hidden = x_proj.shape[0], x_proj.shape[1], w_hh.shape[1]
-        self.h0, self.c0, self.w_hh = h0, c0, w_hh
+        hidden = c0.shape[-1]
+        self.h0, self.c0, self.w_hh, self.w_hr = h0, c0, w_hh, w_hr
+        self.bounds = step_bounds(x_proj, batch_sizes)
+        self.shape = x_proj.shape
+        x_proj = x_proj.reshape(-1, 4 * hidden)
         self.scale, self.offset = gate_constants(xp, hidden, x_proj.dtype)
         # scale·a_t = scale·x_proj_t + h_{t-1} (scale·W_hh)ᵀ: scaling the inputs once saves a
         # pass per step (and scales of ½ and 1 are exact, so the numbers are the same). The
@@ -70,37 +84,60 @@ class LSTMRecurrence(Function):
         w_scaled_t = xp.ascontiguousarray((w_hh * self.scale[:, None]).T)
         step, _ = _cell_implementation(x_proj)
         self.gates = xp.empty_like(x_proj)  # i, f, g, o after their nonlinearities
-        self.states = xp.empty((2, steps, batch, hidden), dtype=x_proj.dtype)
+        self.states = xp.empty((2, len(x_proj), hidden), dtype=x_proj.dtype)
+        # the h_t that the next step reads: o ⊙ tanh(c_t) itself, or its projection
+        self.hs = self.states[0]
+        if w_hr is not None:
+            self.hs = xp.empty((len(x_proj), len(w_hr)), dtype=x_proj.dtype)
+            w_hr_t = xp.ascontiguousarray(w_hr.T)
         h, c = h0, c0
-        for t in range(steps):
-            gates, h_t, c_t = self.gates[t], self.states[0, t], self.states[1, t]
+        for start, stop in self.bounds:
+            if len(h) > stop - start:  # sequences that have ended drop out: the last rows
+                h, c = h[: stop - start], c[: stop - start]
+            gates = self.gates[start:stop]
+            m_t, c_t = self.states[0, start:stop], self.states[1, start:stop]
             xp.matmul(h, w_scaled_t, out=gates)
-            gates += x_scaled[t]
+            gates += x_scaled[start:stop]
             xp.tanh(gates, out=gates)  # tanh(scale·a_t)
             step(gates, self.scale, self.offset, c, c_t)
-            xp.tanh(c_t, out=h_t)
-            h_t *= gates[:, 3 * hidden :]  # h_t = o ⊙ tanh(c_t)
-            h, c = h_t, c_t
-        return self.states
+            xp.tanh(c_t, out=m_t)
+            m_t *= gates[:, 3 * hidden :]  # m_t = o ⊙ tanh(c_t)
+            h = m_t
+            if w_hr is not None:
+                h = xp.matmul(m_t, w_hr_t, out=self.hs[start:stop])
+            c = c_t
+        return self.states.reshape((2,) + self.shape[:-1] + (hidden,))
 
     def backward(self, grad):
         xp = array_module(grad)
-        grad = xp.ascontiguousarray(grad)
-        hs, cs = self.states
+        hidden = self.c0.shape[-1]
+        grad = xp.ascontiguousarray(grad).reshape(2, -1, hidden)
+        ms, cs = self.states
         tanh_cs = xp.tanh(cs)
         tanh_slopes = 1 - tanh_cs * tanh_cs
         _, step_back = _cell_implementation(grad)
         d_proj = xp.empty_like(self.gates)
+        projected = self.w_hr is not None
+        d_hs = xp.empty_like(self.hs) if projected else None  # dL/dh_t through step t+1
+        # what flows back into each sequence's state; rows of sequences that end before the
+        # step being visited stay zero until their last step is reached
         dh, dc = xp.zeros_like(self.h0), xp.zeros_like(self.c0)
-        for t in reversed(range(len(cs))):
-            c_prev = cs[t - 1] if t > 0 else self.c0
-            step_back(dh, grad[0, t], dc, grad[1, t], self.gates[t], tanh_cs[t], tanh_slopes[t],
-                      self.scale, self.offset, c_prev, d_proj[t])
-            dh = d_proj[t] @ self.w_hh
-        h_prev = xp.concatenate([self.h0[None], hs[:-1]])
-        hidden = self.w_hh.shape[1]
-        d_w_hh = d_proj.reshape(-1, 4 * hidden).T @ h_prev.reshape(-1, hidden)
-        return d_proj, dh, dc, d_w_hh
+        for t in reversed(range(len(self.bounds))):
+            start, stop = self.bounds[t]
+            dh_t, dc_t, da = dh, dc, d_proj[start:stop]
+            if len(dh) > stop - start:  # the sequences that have reached step t
+                dh_t, dc_t = dh[: stop - start], dc[: stop - start]
+            dm_t = dh_t
+            if projected:  # h_t = m_t W_hrᵀ: dm_t = dh_t W_hr
+                d_hs[start:stop] = dh_t
+                dm_t = dh_t @ self.w_hr
+            step_back(dm_t, grad[0, start:stop], dc_t, grad[1, start:stop],
+                      self.gates[start:stop], tanh_cs[start:stop], tanh_slopes[start:stop],
+                      self.scale, self.offset, previous_rows(self.c0, cs, self.bounds, t), da)
+            xp.matmul(da, self.w_hh, out=dh_t)
+        d_w_hh = d_proj.T @ previous_states(self.h0, self.hs, self.bounds)
+        grads = (d_proj.reshape(self.shape), dh, dc, d_w_hh)
+        return grads + (d_hs.T @ ms,) if projected else grads
 
 
 def cell_forward(gates, scale, offset, c_prev, c):
@@ -151,6 +188,10 @@ def _cell_implementation(array):
     return cell_forward, cell_backward
 
 
-def lstm_recurrence(x_proj, h0, c0, w_hh):
-    """Tensor (2, L, N, H) of every h_t ([0]) and c_t ([1]); see the module docstring."""
-    return LSTMRecurrence.apply(x_proj, h0, c0, w_hh)
+def lstm_recurrence(x_proj, h0, c0, w_hh, batch_sizes=None, w_hr=None):
+    """Tensor (2, L, N, H) of every h_t ([0]) and c_t ([1]), or (2, Σ lengths, H) for the
+    rows of a packed sequence with these `batch_sizes`; see the module docstring. With a
+    projection w_hr (P, H), [0] holds o ⊙ tanh(c_t), which W_hr projects to h_t (P)."""
+    if w_hr is None:
+        return LSTMRecurrence.apply(x_proj, h0, c0, w_hh, batch_sizes=batch_sizes)
+    return LSTMRecurrence.apply(x_proj, h0, c0, w_hh, w_hr, batch_sizes=batch_sizes)

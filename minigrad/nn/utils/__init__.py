@@ -1,5 +1,6 @@
 """`minigrad.nn.utils`: helpers around training, named as in `torch.nn.utils`."""
 
+from minigrad.nn.utils import rnn  # noqa: F401  (pack_padded_sequence, PackedSequence, ...)
 from minigrad.nn.utils.clip_grad import clip_grad_norm_, clip_grad_value_  # noqa: F401
 from minigrad.nn.utils.convert_parameters import (  # noqa: F401
     parameters_to_vector,
