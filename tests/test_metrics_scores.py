@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 import minigrad as mg
 from minigrad.metrics import (
+    StratifiedKFold,
     accuracy,
     average_precision,
     balanced_accuracy,
@@ -18,6 +19,7 @@ from minigrad.metrics import (
     log_loss,
     matthews_corrcoef,
     precision_recall_curve,
+    r2_score,
     roc_auc_score,
     top_k_accuracy,
 )
@@ -295,3 +297,16 @@ def test_classification_report_lists_the_classes_that_occur_or_all_num_classes()
     with pytest.raises(ValueError, match=r"classification_report: 1 target_names for 2 classes "
                                          r"\[0, 3\]"):
         classification_report([0, 3], [0, 3], target_names=["zero"])
+
+
+# ---- GPU: metrics copy device data to the host once, at the edge ---------------------------
+def test_metrics_take_cuda_tensors_and_device_arrays_on_the_standin(standin_gpu):
+    y, probs = Y3, SCORES3 / SCORES3.sum(axis=1, keepdims=True)
+    on_cuda = mg.tensor(y).to("cuda"), mg.tensor(probs).to("cuda")
+    raw_device_arrays = on_cuda[0].data, on_cuda[1].data
+    for metric in (roc_auc_score, average_precision, log_loss, brier_score):
+        assert metric(*on_cuda) == metric(*raw_device_arrays) == metric(y, probs)
+    assert top_k_accuracy(on_cuda[1], on_cuda[0]) == top_k_accuracy(probs, y)
+    assert r2_score(on_cuda[1], on_cuda[1] + 0.1) == r2_score(probs, probs + 0.1)
+    folds = StratifiedKFold(2).split(np.zeros(len(y)), on_cuda[0])
+    assert [v.tolist() for _, v in folds] == [[0, 2, 4, 5], [1, 3, 6]]
