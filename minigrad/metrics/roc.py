@@ -65,7 +65,8 @@ def roc_auc_score(y_true, scores, *, average="macro", multi_class="ovr"):
 
     Binary: labels 0/1 and one score per sample. Several classes: class labels (N,) and
     scores (N, C), one column per class, each class against the rest (see one_vs_rest.py for
-    `average`). The scores need not be probabilities: only their order within a column counts.
+    `average`). The scores need not be probabilities (scikit-learn insists that rows sum to 1,
+    and that multi_class='ovr' be passed): only their order within a column counts.
     """
     if multi_class != "ovr":
         raise ValueError(f"roc_auc_score: only multi_class='ovr' is implemented, got {multi_class!r}")
