@@ -321,6 +321,8 @@ def test_stratified_k_fold_shuffle_is_reproducible_from_a_seed():
 
 
 def test_stratified_k_fold_rejects_what_it_cannot_stratify():
+    with pytest.raises(ValueError, match="StratifiedKFold: n_splits must be an int ≥ 2, got 1"):
+        StratifiedKFold(1)
     with pytest.raises(ValueError, match=r"StratifiedKFold: split\(X, y\) needs the labels y"):
         list(StratifiedKFold(2).split(np.zeros(4)))
     with pytest.raises(ValueError, match="StratifiedKFold: n_splits=3 is more than the 2 samples "

@@ -7,8 +7,9 @@ of class c predicted as something else:
     recall_c    = TP / (TP + FN)     of the samples that are c, the fraction found
     F1_c        = 2·P·R / (P + R)    the harmonic mean: high only when both are
 
-A ratio whose denominator is 0 (a class never predicted, or never present) counts as 0, as
-scikit-learn's default does, so a model that ignores a class is not rewarded for it.
+A ratio whose denominator is 0 (a class never predicted, or never present) counts as 0, the
+value of scikit-learn's default zero_division="warn" (without its warning), so a model that
+ignores a class is not rewarded for it.
 """
 
 import numpy as np

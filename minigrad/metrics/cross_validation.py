@@ -27,9 +27,11 @@ class KFold:
 
     def __init__(self, n_splits=5, *, shuffle=False, random_state=None):
         if isinstance(n_splits, bool) or not isinstance(n_splits, int) or n_splits < 2:
-            raise ValueError(f"KFold: n_splits must be an int ≥ 2, got {n_splits!r}")
+            raise ValueError(
+                f"{type(self).__name__}: n_splits must be an int ≥ 2, got {n_splits!r}")
         if random_state is not None and not shuffle:
-            raise ValueError("KFold: random_state has no effect unless shuffle=True")
+            raise ValueError(
+                f"{type(self).__name__}: random_state has no effect unless shuffle=True")
         self.n_splits, self.shuffle, self.random_state = n_splits, shuffle, random_state
 
     def get_n_splits(self, X=None, y=None):
