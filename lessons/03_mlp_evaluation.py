@@ -26,7 +26,8 @@ something else):
     recall_c    = TP / (TP + FN)       of the images that are c, the fraction found
     F1_c        = 2·P·R / (P + R)      the harmonic mean of P and R: high only if both are
 With ten digits, each class takes its turn as the positive one (one-vs-rest) and the macro
-average is the plain mean over the ten, so a rare digit counts as much as a common one. The
+average is the plain mean over the ten, so a rare digit counts as much as a common one
+(metrics.classification_report prints them all; its "support" is the digit's image count). The
 confusion matrix C[i, j] counts the images of digit i predicted as j: recall_i reads along
 row i, precision_j down column j.
 
@@ -215,18 +216,6 @@ def train_and_choose(args, x_dev, y_dev):
     return model
 
 
-def print_class_table(y_true, y_pred):
-    precision, recall, f1 = metrics.precision_recall_f1(y_true, y_pred, average=None)
-    support = np.bincount(y_true, minlength=10)
-    print(f"  {'digit':>8}  {'precision':>9}  {'recall':>6}  {'F1':>6}  {'images':>6}")
-    for digit in range(10):
-        print(f"  {digit:>8}  {precision[digit]:9.3f}  {recall[digit]:6.3f}  {f1[digit]:6.3f}"
-              f"  {support[digit]:6d}")
-    for average in ("macro", "weighted"):
-        p, r, f = metrics.precision_recall_f1(y_true, y_pred, average=average)
-        print(f"  {average:>8}  {p:9.3f}  {r:6.3f}  {f:6.3f}  {len(y_true):6d}")
-
-
 def worded_definitions(y_true, y_pred):
     """Each course definition, one value per digit c, computed straight from its words."""
     of_predicted_c_share_c = np.array([np.mean(y_true[y_pred == c] == c) for c in range(10)])
@@ -327,7 +316,7 @@ def evaluate_on_test(args, model, x_test, y_test):
     y_pred = probs.argmax(axis=1)
     accuracy = metrics.accuracy(y_pred, y_test)
     print(f"accuracy {accuracy:.4f} ({int(np.sum(y_pred == y_test))} of {len(y_test)})")
-    print_class_table(y_test, y_pred)
+    print(metrics.classification_report(y_test, y_pred, num_classes=10, digits=3))
     counts = metrics.confusion_matrix(y_test, y_pred, num_classes=10)
     plot_confusion_matrix(args, counts)
     aucs = one_vs_rest_aucs(y_test, probs)
