@@ -119,6 +119,13 @@ def test_single_score_functions_match_the_triple():
             f1_score(Y_TRUE, Y_PRED)) == triple
 
 
+def test_f1_is_exact_where_the_harmonic_mean_of_p_and_r_would_round():
+    # TP = 5, FP = 2, FN = 4: F1 = 10/16 exactly; 2·P·R/(P + R) from 5/7 and 5/9 lands just
+    # above it, and a report rounding to 2 digits would print 0.63 instead of 0.62
+    y_true, y_pred = [1] * 9 + [0] * 2, [1] * 5 + [0] * 4 + [1] * 2
+    assert precision_recall_f1(y_true, y_pred, average=None)[2][1] == 0.625
+
+
 def test_binary_scores_are_those_of_class_1():
     # TP = 2, FP = 0, FN = 1
     assert precision_recall_f1([0, 1, 1, 1], [0, 0, 1, 1], average="binary") == pytest.approx(
