@@ -95,7 +95,8 @@ def test_lesson_03_quick_run_reaches_its_accuracy_and_reports_every_metric(quick
     assert accuracy > 0.93 and macro_f1 > 0.93 and cv_mean > 0.92
     assert 0.98 < macro_auc <= 1.0
     assert 0 < cv_std < 0.05
-    for plot in ("training_curves", "confusion_matrix", "roc_curves", "mistakes"):
+    for plot in ("training_curves", "confusion_matrix", "roc_curves", "precision_recall_curves",
+                 "mistakes"):
         assert (out / f"03_{plot}.png").is_file()
 
 

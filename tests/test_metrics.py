@@ -1,5 +1,7 @@
 """Metrics against hand-computed examples, known values and brute-force definitions."""
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -9,6 +11,7 @@ import minigrad as mg
 from minigrad.metrics import (
     KFold,
     LeaveOneOut,
+    StratifiedKFold,
     accuracy,
     auc,
     confusion_matrix,
@@ -116,6 +119,13 @@ def test_single_score_functions_match_the_triple():
             f1_score(Y_TRUE, Y_PRED)) == triple
 
 
+def test_f1_is_exact_where_the_harmonic_mean_of_p_and_r_would_round():
+    # TP = 5, FP = 2, FN = 4: F1 = 10/16 exactly; 2·P·R/(P + R) from 5/7 and 5/9 lands just
+    # above it, and a report rounding to 2 digits would print 0.63 instead of 0.62
+    y_true, y_pred = [1] * 9 + [0] * 2, [1] * 5 + [0] * 4 + [1] * 2
+    assert precision_recall_f1(y_true, y_pred, average=None)[2][1] == 0.625
+
+
 def test_binary_scores_are_those_of_class_1():
     # TP = 2, FP = 0, FN = 1
     assert precision_recall_f1([0, 1, 1, 1], [0, 0, 1, 1], average="binary") == pytest.approx(
@@ -164,7 +174,7 @@ def test_roc_curve_of_a_worked_example():
 
 
 def test_tied_scores_make_one_diagonal_step():
-    fpr, tpr, thresholds = roc_curve([1, 0, 1, 0], [0.5, 0.5, 0.9, 0.1])
+    fpr, tpr, _ = roc_curve([1, 0, 1, 0], [0.5, 0.5, 0.9, 0.1])
     np.testing.assert_allclose(fpr, [0, 0, 0.5, 1])
     np.testing.assert_allclose(tpr, [0, 0.5, 1, 1])
     assert roc_auc_score([1, 0, 1, 0], [0.5, 0.5, 0.9, 0.1]) == pytest.approx(0.875)
@@ -275,7 +285,60 @@ def test_leave_one_out_validates_each_sample_alone():
     folds = list(LeaveOneOut().split(np.zeros((4, 2))))
     assert LeaveOneOut().get_n_splits(np.zeros(4)) == 4
     assert [validation.tolist() for _, validation in folds] == [[0], [1], [2], [3]]
-    assert [sorted(train.tolist()) for train, _ in folds][0] == [1, 2, 3]
+    assert sorted(folds[0][0].tolist()) == [1, 2, 3]
+
+
+@given(st.lists(st.integers(0, 2), min_size=4, max_size=40), st.integers(2, 4), st.booleans())
+def test_stratified_k_fold_gives_each_fold_every_class_in_its_share(labels, k, shuffle):
+    y = np.array(labels)
+    sizes = np.bincount(y)
+    if k > sizes.max():
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a class smaller than k is warned about
+        folds = list(StratifiedKFold(k, shuffle=shuffle).split(y, y))
+    assert len(folds) == k
+    validated = np.concatenate([validation for _, validation in folds])
+    np.testing.assert_array_equal(np.sort(validated), np.arange(len(y)))
+    for train, validation in folds:
+        np.testing.assert_array_equal(np.sort(np.concatenate([train, validation])),
+                                      np.arange(len(y)))
+        in_fold = np.bincount(y[validation], minlength=len(sizes))
+        assert (np.abs(in_fold - sizes / k) < 1).all()
+
+
+def test_stratified_k_fold_without_shuffle_fills_folds_in_index_order():
+    y = [0, 0, 0, 0, 1, 1]
+    folds = [validation.tolist() for _, validation in StratifiedKFold(2).split(y, y)]
+    assert folds == [[0, 1, 4], [2, 3, 5]]
+
+
+def test_stratified_k_fold_shuffle_is_reproducible_from_a_seed():
+    y = np.arange(30) % 3
+
+    def folds(**options):
+        return [v.tolist() for _, v in StratifiedKFold(3, shuffle=True, **options).split(y, y)]
+
+    assert folds(random_state=1) == folds(random_state=1)
+    assert folds(random_state=1) != folds(random_state=2)
+    mg.manual_seed(5)
+    first = folds()
+    mg.manual_seed(5)
+    assert folds() == first
+
+
+def test_stratified_k_fold_rejects_what_it_cannot_stratify():
+    with pytest.raises(ValueError, match="StratifiedKFold: n_splits must be an int ≥ 2, got 1"):
+        StratifiedKFold(1)
+    with pytest.raises(ValueError, match=r"StratifiedKFold: split\(X, y\) needs the labels y"):
+        list(StratifiedKFold(2).split(np.zeros(4)))
+    with pytest.raises(ValueError, match="StratifiedKFold: n_splits=3 is more than the 2 samples "
+                                         "of the largest class"):
+        list(StratifiedKFold(3).split(np.zeros(4), [0, 0, 1, 1]))
+    with pytest.raises(ValueError, match="StratifiedKFold: X has 3 samples but y has 4 labels"):
+        list(StratifiedKFold(2).split(np.zeros(3), [0, 0, 1, 1]))
+    with pytest.warns(UserWarning, match="StratifiedKFold: the smallest class has 1 samples"):
+        list(StratifiedKFold(2).split(np.zeros(5), [0, 0, 0, 0, 1]))
 
 
 def nearest_class_mean_accuracy(X_train, y_train, X_val, y_val):
@@ -292,6 +355,15 @@ def test_cross_validate_scores_each_fold_of_separable_data():
     y = rng.permutation(np.arange(20) % 2)
     X = rng.normal(0, 0.1, (20, 2)) + 3.0 * y[:, None]
     scores = cross_validate(nearest_class_mean_accuracy, mg.tensor(X), mg.tensor(y), k=4)
+    np.testing.assert_array_equal(scores, np.ones(4))
+
+
+def test_cross_validate_passes_the_labels_to_a_stratified_splitter():
+    rng = np.random.default_rng(1)
+    y = np.array([0] * 16 + [1] * 4)  # 4 folds: each validates on 4 of class 0 and 1 of class 1
+    X = rng.normal(0, 0.1, (20, 2)) + 3.0 * y[:, None]
+    folds = StratifiedKFold(4, shuffle=True, random_state=0)
+    scores = cross_validate(nearest_class_mean_accuracy, mg.tensor(X), mg.tensor(y), k=folds)
     np.testing.assert_array_equal(scores, np.ones(4))
 
 

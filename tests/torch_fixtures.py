@@ -1,7 +1,8 @@
 """Reading the arrays that the generator scripts in tests/fixtures/ saved from PyTorch.
 
 A fixture file holds cases named "<case>.<array>" (e.g. "conv0.weight", "conv0.out");
-"<case>.config" is the JSON of the arguments the case was made with.
+"<case>.config" is the JSON of the arguments the case was made with. The scikit-learn
+generator (make_sklearn_fixtures_metrics.py) writes the same layout, read the same way.
 """
 
 import json

@@ -1,4 +1,4 @@
-"""The ROC curve of a binary classifier's scores, and the area under it.
+"""The ROC curve of a binary classifier's scores, and the area under it (also one-vs-rest).
 
 A score becomes a prediction by a threshold: positive when score ≥ t. Sweeping t from +inf
 down to the lowest score traces the ROC curve through the points
@@ -13,7 +13,8 @@ scores that separate the classes perfectly, 0.5 for scores that know nothing.
 
 import numpy as np
 
-from minigrad.metrics.inputs import as_numpy
+from minigrad.metrics.inputs import as_numpy, binary_labels_and_scores
+from minigrad.metrics.one_vs_rest import one_vs_rest
 
 
 def roc_curve(y_true, scores):
@@ -22,41 +23,23 @@ def roc_curve(y_true, scores):
     The first point is (0, 0) with threshold +inf. Samples with equal scores turn positive
     together, which draws a diagonal step through their share of positives and negatives.
     """
-    y_true, scores = _binary_labels_and_scores(y_true, scores)
+    y_true, scores = binary_labels_and_scores("roc_curve", y_true, scores)
+    false_positives, true_positives, thresholds = threshold_counts(y_true, scores)
+    fpr = np.append(0.0, false_positives / false_positives[-1])
+    tpr = np.append(0.0, true_positives / true_positives[-1])
+    return fpr, tpr, np.append(np.inf, thresholds)
+
+
+def threshold_counts(y_true, scores):
+    """(FP, TP, thresholds): at each distinct score t, highest first, the numbers of negatives
+    and of positives that score ≥ t (checked 0/1 labels and float scores)."""
     order = np.argsort(-scores, kind="stable")
     y_true, scores = y_true[order], scores[order]
     # the last position of each run of equal scores: the threshold moves past all of them
     run_ends = np.append(np.flatnonzero(np.diff(scores)), len(scores) - 1)
     true_positives = np.cumsum(y_true)[run_ends]
     false_positives = run_ends + 1 - true_positives
-    positives = true_positives[-1]
-    negatives = len(y_true) - positives
-    fpr = np.append(0.0, false_positives / negatives)
-    tpr = np.append(0.0, true_positives / positives)
-    return fpr, tpr, np.append(np.inf, scores[run_ends])
-
-
-def _binary_labels_and_scores(y_true, scores):
-    y_true = as_numpy(y_true).reshape(-1)
-    scores = as_numpy(scores).astype(float).reshape(-1)
-    if y_true.shape != scores.shape:
-        raise ValueError(
-            f"roc_curve: y_true has {y_true.size} labels but scores has {scores.size} values"
-        )
-    labels = np.unique(y_true)
-    if not np.isin(labels, (0, 1)).all():
-        raise ValueError(
-            f"roc_curve: y_true must hold binary labels 0 and 1, found {labels.tolist()}; for "
-            "several classes, compute one curve per class (that class against the rest)"
-        )
-    if len(labels) < 2:
-        raise ValueError(
-            f"roc_curve: y_true holds only class {int(labels[0]) if labels.size else None}; "
-            "a ROC curve needs positive and negative samples (TP/P or FP/N would divide by 0)"
-        )
-    if not np.isfinite(scores).all():
-        raise ValueError("roc_curve: scores contain nan or inf")
-    return y_true.astype(np.int64), scores
+    return false_positives, true_positives, scores[run_ends]
 
 
 def auc(x, y):
@@ -77,7 +60,21 @@ def auc(x, y):
     return -area if (steps <= 0).all() else area
 
 
-def roc_auc_score(y_true, scores):
-    """The area under the ROC curve of `scores` for the binary labels `y_true`."""
+def roc_auc_score(y_true, scores, *, average="macro", multi_class="ovr"):
+    """The area under the ROC curve of `scores`.
+
+    Binary: labels 0/1 and one score per sample. Several classes: class labels (N,) and
+    scores (N, C), one column per class, each class against the rest (see one_vs_rest.py for
+    `average`). The scores need not be probabilities (scikit-learn insists that rows sum to 1,
+    and that multi_class='ovr' be passed): only their order within a column counts.
+    """
+    if multi_class != "ovr":
+        raise ValueError(f"roc_auc_score: only multi_class='ovr' is implemented, got {multi_class!r}")
+    if as_numpy(scores).ndim == 2:
+        return one_vs_rest("roc_auc_score", _binary_roc_auc, y_true, scores, average)
+    return _binary_roc_auc(y_true, scores)
+
+
+def _binary_roc_auc(y_true, scores):
     fpr, tpr, _ = roc_curve(y_true, scores)
     return auc(fpr, tpr)
