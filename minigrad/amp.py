@@ -17,6 +17,7 @@ integer arithmetic as the course's seed 004 §4.1.3 says. Its two limits shape t
 """
 
 from minigrad import dtypes
+from minigrad.autocast_mode import autocast  # noqa: F401  (mg.amp.autocast is mg.autocast)
 from minigrad.backend import array_module
 from minigrad.nn.module import Parameter
 
