@@ -146,7 +146,7 @@ class Run:
         trained = self.master.parameters() if self.master else self.model.parameters()
         self.optimizer = optim.SGD(trained, lr=LR, momentum=MOMENTUM)
         self.schedule = CosineAnnealingLR(self.optimizer, T_max=epochs)  # a steady end to compare
-        self.scaler = GradScaler(INIT_SCALE, growth_interval=GROWTH_INTERVAL,
+        self.scaler = GradScaler(device, init_scale=INIT_SCALE, growth_interval=GROWTH_INTERVAL,
                                  enabled=variant == MIXED)
         self.dtype = mg.float32 if variant == FP32 else mg.float16
         self.history = {"loss": [], "accuracy": [], "scale": [], "skipped": [], "seconds": 0.0,

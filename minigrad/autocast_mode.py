@@ -63,12 +63,12 @@ _nesting = 0  # regions entered and not left, enabled or not
 
 def is_autocast_enabled(device_type="cuda"):
     """torch.is_autocast_enabled(device_type)."""
-    return _check_device_type("is_autocast_enabled", device_type) in _dtype_by_device
+    return check_device_type("is_autocast_enabled", device_type) in _dtype_by_device
 
 
 def get_autocast_dtype(device_type):
     """torch.get_autocast_dtype: the dtype a region on `device_type` lowers to (float16)."""
-    return _dtype_by_device.get(_check_device_type("get_autocast_dtype", device_type),
+    return _dtype_by_device.get(check_device_type("get_autocast_dtype", device_type),
                                 dtypes.float16)
 
 
@@ -81,7 +81,7 @@ class autocast:
     """
 
     def __init__(self, device_type, dtype=None, enabled=True, cache_enabled=None):
-        self.device_type = _check_device_type("autocast", device_type)
+        self.device_type = check_device_type("autocast", device_type)
         self.fast_dtype = _check_dtype(dtype)
         self.enabled = bool(enabled)
         self.cache_enabled = _cache_enabled if cache_enabled is None else bool(cache_enabled)
@@ -168,7 +168,7 @@ def _cast(t, dtype, caching):
     return cast
 
 
-def _check_device_type(op, device_type):
+def check_device_type(op, device_type):
     if not isinstance(device_type, str):
         raise TypeError(
             f"{op}: device_type must be a string, 'cpu' or 'cuda', got "
