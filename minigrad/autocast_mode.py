@@ -43,7 +43,10 @@ Departures from PyTorch, each deliberate:
 * A device_type other than 'cpu' or 'cuda' raises ValueError (PyTorch: RuntimeError).
 * cache_enabled keeps, per region, the float16 copy of each float32 parameter (a leaf that
   requires grad) so that a weight used many times (an RNN's, step after step) is cast once,
-  as PyTorch's cache does; casts made under no_grad are not kept (they have no graph).
+  as PyTorch's cache does. Casts made under no_grad are not kept (they have no graph), and a
+  kept cast is dropped once a backward pass has freed its graph, so a whole training loop
+  inside one region casts each step's new weights (PyTorch advises wrapping only the forward
+  pass and the loss, as above).
 """
 
 import copy
@@ -135,7 +138,7 @@ def cast_inputs(policy, op, tensors):
             raise RuntimeError(
                 f"{op}: unsafe to autocast (float16 probabilities lose the small ones); use "
                 "binary_cross_entropy_with_logits, or disable autocast around this op with "
-                f"mg.autocast('cuda', enabled=False) and float32 inputs"
+                "mg.autocast('cuda', enabled=False) and float32 inputs"
             )
         policy = "fp32"  # PyTorch's CPU list runs it in float32
     if policy == "promote":
