@@ -256,6 +256,9 @@ from minigrad.ops.stacking import (  # noqa: F401
 )
 from minigrad.random import bernoulli, multinomial, normal, poisson  # noqa: F401
 
+# automatic mixed precision (one block, for easy merges)
+from minigrad.autocast_mode import autocast, get_autocast_dtype, is_autocast_enabled  # noqa: F401,E402
+
 bool = bool_  # torch.bool (bfloat16 is left out: numpy has no such dtype)
 
 float = float32

@@ -39,6 +39,10 @@ import numpy as np
 from minigrad.backend import array_module, device_of
 
 _grad_enabled = True
+# None, or while an autocast region is active (minigrad/autocast_mode.py) the function that
+# casts an op's inputs as its `autocast_policy` says: all an op pays outside autocast is
+# this one check
+autocast_hook = None
 
 
 def is_grad_enabled():
@@ -96,12 +100,66 @@ class inference_mode(set_grad_enabled):
         super().__init__(not mode)
 
 
+AUTOCAST_POLICIES = ("lower_precision_fp", "fp32", "promote", "banned")
+
+
+def under_autocast(policy):
+    """Decorator for a public op composed of several Functions (see minigrad/autocast_mode.py):
+    inside autocast, cast its tensor arguments (also those in a list or tuple argument) as
+    `policy` says, then run it with autocast off, so that the Functions inside do not cast
+    again (as PyTorch's listed ops run their insides)."""
+    if policy not in AUTOCAST_POLICIES:
+        raise ValueError(f"under_autocast: policy must be one of {AUTOCAST_POLICIES}, got {policy!r}")
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            global autocast_hook
+            hook = autocast_hook
+            if hook is None:
+                return fn(*args, **kwargs)
+            tensors = list(_tensors_in((*args, *kwargs.values())))
+            cast = dict(zip(map(id, tensors), hook(policy, fn.__name__, tensors)))
+            args = [_replaced(a, cast) for a in args]
+            kwargs = {name: _replaced(a, cast) for name, a in kwargs.items()}
+            autocast_hook = None
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                autocast_hook = hook
+
+        return wrapper
+
+    return decorate
+
+
+def _tensors_in(values):
+    for value in values:
+        if isinstance(value, Tensor):
+            yield value
+        elif isinstance(value, (list, tuple)):
+            yield from (v for v in value if isinstance(v, Tensor))
+
+
+def _replaced(value, cast):
+    if isinstance(value, Tensor):
+        return cast[id(value)]
+    if isinstance(value, (list, tuple)) and any(isinstance(v, Tensor) for v in value):
+        return type(value)(cast[id(v)] if isinstance(v, Tensor) else v for v in value)
+    return value
+
+
 class Function:
     """One differentiable op. Subclasses define `forward` and `backward` (see module doc).
 
     `self.needs_input_grad[i]` tells backward whether input i wants a gradient, so an op can
     skip work (returning None for that input).
+
+    `autocast_policy` names how the op runs inside `mg.autocast` (PyTorch's CastPolicy):
+    None (in its inputs' dtypes), "lower_precision_fp", "fp32" or "promote".
     """
+
+    autocast_policy = None
 
     parents = ()  # per input: its graph node (see graph_node), or None if it wants no gradient
     needs_input_grad = ()
@@ -110,6 +168,8 @@ class Function:
 
     @classmethod
     def apply(cls, *inputs, **options):
+        if autocast_hook is not None and cls.autocast_policy is not None:
+            inputs = autocast_hook(cls.autocast_policy, cls.__name__, inputs)
         fn = cls()
         arrays = [t.data for t in inputs]
         if len(arrays) > 1:

@@ -124,3 +124,86 @@ class _OneWeight(nn.Module):
     def __init__(self):
         super().__init__()
         self.weight = nn.Parameter(mg.ones(1, 1))
+
+
+# ---- torch.amp.GradScaler's API --------------------------------------------------------------
+def test_device_comes_first_and_the_getters_and_setters_are_pytorchs():
+    scaler = GradScaler("cpu", init_scale=8.0, growth_interval=5)
+    assert scaler.device == "cpu" and scaler.is_enabled() and scaler.get_scale() == 8.0
+    assert (scaler.get_growth_factor(), scaler.get_backoff_factor()) == (2.0, 0.5)
+    scaler.set_growth_factor(4.0)
+    scaler.set_backoff_factor(0.25)
+    scaler.set_growth_interval(7)
+    assert scaler.state_dict() == {"scale": 8.0, "growth_factor": 4.0, "backoff_factor": 0.25,
+                                   "growth_interval": 7, "_growth_tracker": 0}
+    assert GradScaler().device == "cuda" and not GradScaler(enabled=False).is_enabled()
+    assert GradScaler(enabled=False).get_scale() == 1.0
+
+
+def test_update_with_new_scale_and_scaling_a_list():
+    scaler = GradScaler("cpu", init_scale=4.0)
+    a, b = mg.ones(1), mg.ones(1) * 2
+    scaled = scaler.scale([a, (b,)])
+    assert [scaled[0].item(), scaled[1][0].item()] == [4.0, 8.0]
+    scaler.update(new_scale=mg.tensor([32.0]))
+    assert scaler.get_scale() == 32.0
+
+
+def test_autocast_with_grad_scaler_steps_like_the_explicit_recipe():
+    """One step of PyTorch's AMP loop changes the weights as the unscaled float16-compute
+    gradient says."""
+    mg.manual_seed(5)
+    model = nn.Linear(4, 2)
+    x, y = mg.randn(8, 4), mg.randint(0, 2, (8,))
+    logits = mg.nn.functional.linear(x.half(), model.weight.half(), model.bias.half())
+    mg.nn.functional.cross_entropy(logits.float(), y).backward()
+    expected = [p.grad.numpy() for p in model.parameters()]
+    model.zero_grad()
+    before = [p.numpy().copy() for p in model.parameters()]
+    opt = PlainSGD(model.parameters(), lr=0.5)
+    scaler = GradScaler("cpu", init_scale=2.0**12)
+    with mg.autocast("cpu"):
+        loss = mg.nn.functional.cross_entropy(model(x), y)
+    scaler.scale(loss).backward()
+    scaler.step(opt)
+    scaler.update()
+    for p, old, grad in zip(model.parameters(), before, expected):
+        np.testing.assert_allclose(old - p.numpy(), 0.5 * grad, rtol=1e-3, atol=1e-6)
+
+
+@pytest.mark.parametrize("make, error, message", [
+    (lambda: GradScaler(2.0**16), TypeError, "first argument is the device.*init_scale by keyword"),
+    (lambda: GradScaler("tpu"), ValueError, "GradScaler: device_type must be 'cpu' or 'cuda'"),
+    (lambda: GradScaler(growth_factor=1.0), ValueError, "growth_factor must be > 1, got 1.0"),
+    (lambda: GradScaler(backoff_factor=1.5), ValueError, r"backoff_factor must be in \(0, 1\)"),
+    (lambda: GradScaler(growth_interval=0), ValueError, "growth_interval must be a positive int"),
+])
+def test_bad_arguments_are_refused(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
+
+
+def _scaled_backward():
+    w = nn.Parameter(mg.ones(2))
+    scaler = GradScaler("cpu", init_scale=4.0)
+    scaler.scale(w.sum()).backward()
+    return scaler, PlainSGD([w], lr=0.1)
+
+
+def test_misordered_calls_are_refused_as_in_pytorch():
+    scaler, opt = _scaled_backward()
+    with pytest.raises(RuntimeError, match="no inf checks were recorded"):
+        scaler.update()
+    scaler.unscale_(opt)
+    with pytest.raises(RuntimeError, match="unscale_: already called on this optimizer"):
+        scaler.unscale_(opt)
+    scaler.step(opt)
+    with pytest.raises(RuntimeError, match="step: already called since the last update"):
+        scaler.step(opt)
+    with pytest.raises(RuntimeError, match="unscale_: called after step"):
+        scaler.unscale_(opt)
+    scaler.update()
+    with pytest.raises(RuntimeError, match="a closure is not supported"):
+        scaler.step(opt, closure=lambda: None)
+    with pytest.raises(TypeError, match="GradScaler.scale: expected a tensor.*got float"):
+        scaler.scale(1.0)

@@ -270,11 +270,16 @@ def test_lesson_09_student_is_over_20_times_smaller_than_the_teacher(quick_run):
 def test_lesson_10_mixed_precision_matches_float32_and_scales_the_loss(quick_run):
     done, out = quick_run(10)
     numbers = re.fullmatch(
-        r"fp32 acc=(\S+) fp16\+master\+scaling acc=(\S+) \(skipped steps (\d+), final scale (\S+)\)",
+        r"fp32 acc=(\S+) fp16\+master\+scaling acc=(\S+) \(skipped steps (\d+), final scale (\S+)\) "
+        r"autocast\+GradScaler acc=(\S+)",
         result_line(done),
     ).groups()
-    fp32, mixed, skipped, scale = (float(n) for n in numbers)
+    fp32, mixed, skipped, scale, autocast = (float(n) for n in numbers)
     assert fp32 > 0.85 and abs(mixed - fp32) < 0.03
+    # mg.autocast + GradScaler computes what the MasterWeights recipe computes by hand
+    assert autocast == mixed
+    weights = re.search(r"difference between the two runs' float32 weights: (\S+)", done.stdout)
+    assert float(weights.group(1)) < 1e-6
     assert scale >= 2.0**16 and np.log2(scale).is_integer()  # only ever doubled or halved
     assert skipped >= 0
     assert (out / "10_mixed_precision.png").is_file()

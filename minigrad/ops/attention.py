@@ -22,7 +22,7 @@ import math
 
 import numpy as np
 
-from minigrad.autograd import Function, unbroadcast
+from minigrad.autograd import Function, unbroadcast, under_autocast
 from minigrad.backend import array_module
 from minigrad.checks import broadcast_error
 from minigrad.random import generator
@@ -86,6 +86,7 @@ def _additive_mask(xp, dtype, attn_mask, is_causal, query_len, key_len):
     return mask
 
 
+@under_autocast("lower_precision_fp")
 def scaled_dot_product_attention(
     query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None
 ):

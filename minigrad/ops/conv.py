@@ -46,6 +46,8 @@ class Conv2d(Function):
     gradient of every window that read it.
     """
 
+    autocast_policy = "lower_precision_fp"
+
     def forward(self, x, w, b=None, *, stride, padding, dilation, groups):
         self.x, self.w, self.has_bias = x, w, b is not None
         self.geometry = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)

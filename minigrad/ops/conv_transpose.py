@@ -31,6 +31,8 @@ from minigrad.ops.window_args import check_images, on_image_batch, pair
 class ConvTranspose2d(Function):
     """y = C_Wᵀ · x + b (the module docstring): conv2d's backward as a forward."""
 
+    autocast_policy = "lower_precision_fp"
+
     def forward(self, x, w, b=None, *, output_shape, stride, padding, dilation, groups):
         self.x, self.w, self.has_bias = x, w, b is not None
         self.geometry = {"stride": stride, "padding": padding, "dilation": dilation,

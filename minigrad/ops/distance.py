@@ -4,10 +4,12 @@ Both are norms of differences, so they reuse `norm`: p=2 is its EuclideanNorm, w
 gradient at a zero difference is 0 (as PyTorch's), not the 0/0 of differentiating √(Σ d²).
 """
 
+from minigrad.autograd import under_autocast
 from minigrad.checks import broadcast_error, check_floating
 from minigrad.ops.reduce import norm
 
 
+@under_autocast("fp32")
 def dist(input, other, p=2):
     """torch.dist: ‖input − other‖_p over all elements (after broadcasting)."""
     error = broadcast_error("dist", input.shape, other.shape)
@@ -16,6 +18,7 @@ def dist(input, other, p=2):
     return norm(input - other, p)
 
 
+@under_autocast("fp32")
 def cdist(x1, x2, p=2.0):
     """torch.cdist: out[..., i, j] = ‖x1[..., i, :] − x2[..., j, :]‖_p for x1 (..., P, M)
     and x2 (..., R, M), batch dims broadcast.

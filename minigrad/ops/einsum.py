@@ -19,6 +19,7 @@ repeated within one operand (a diagonal, "ii->i") is not supported.
 import math
 import string
 
+from minigrad.autograd import under_autocast
 from minigrad.ops.matmul import matmul
 from minigrad.ops.movement import expand, permute, reshape
 from minigrad.ops.reduce import sum
@@ -27,6 +28,7 @@ from minigrad.tensor import Tensor
 ELLIPSIS_LETTERS = string.ascii_uppercase[::-1]  # stand-ins for "..." dims (Z, Y, X, ...)
 
 
+@under_autocast("lower_precision_fp")
 def einsum(equation, *operands):
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])

@@ -118,6 +118,8 @@ class Div(Function):
 class Pow(Function):
     """a ** b;  da = g * b * a^(b-1), db = g * a^b * ln(a)."""
 
+    autocast_policy = "fp32"
+
     def forward(self, a, b):
         self.a, self.b = a, b
         self.out = a**b
@@ -134,6 +136,8 @@ class Pow(Function):
 
 class PowScalar(Function):
     """a ** p for a fixed number p;  da = g * p * a^(p-1)."""
+
+    autocast_policy = "fp32"
 
     def forward(self, a, exponent):
         self.a, self.exponent = a, exponent
@@ -184,6 +188,8 @@ class Neg(Function):
 class Exp(Function):
     """e^a;  da = g * e^a (the output itself)."""
 
+    autocast_policy = "fp32"
+
     def forward(self, a):
         self.out = array_module(a).exp(a)
         return self.out
@@ -194,6 +200,8 @@ class Exp(Function):
 
 class Log(Function):
     """ln a;  da = g / a."""
+
+    autocast_policy = "fp32"
 
     def forward(self, a):
         self.a = a
@@ -247,6 +255,8 @@ class Softplus(Function):
     Fused for stability: composed, e^a overflows for a > 88 in float32 and ln(1 + e^a) is 0
     for a < -17 where the answer is e^a. numpy's logaddexp(0, a) is exact at both ends.
     """
+
+    autocast_policy = "fp32"
 
     def forward(self, a):
         self.a = a

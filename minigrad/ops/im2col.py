@@ -71,7 +71,9 @@ def sliding_windows(x, kernel_size, stride, dilation):
 def fold_windows(windows, image_shape, stride, dilation):
     """The adjoint of `sliding_windows`: a zero image of `image_shape` with every window's
     entries added back onto the pixels they were read from (overlaps accumulate)."""
-    if isinstance(windows, np.ndarray):  # kH·kW passes over the image become one loop
+    # kH·kW passes over the image become one compiled loop; Numba has no float16 (autocast's
+    # dtype), which takes the slices
+    if isinstance(windows, np.ndarray) and windows.dtype != np.float16:
         from minigrad.ops import cpu_kernels  # numba loads on first use, not on import
 
         windows = np.ascontiguousarray(windows)

@@ -11,7 +11,7 @@ a gather: d src = g[I, index, K], and d input = g.
 
 import numpy as np
 
-from minigrad.autograd import Function
+from minigrad.autograd import Function, under_autocast
 from minigrad.backend import array_module, to_device
 from minigrad.checks import broadcast_error, normalize_dim
 from minigrad.ops.elementwise import as_tensor_like, where
@@ -124,6 +124,7 @@ def _scatter(op, input, dim, index, src, replace):
     )
 
 
+@under_autocast("promote")
 def scatter_add(input, dim, index, src):
     """torch.scatter_add (out of place): input with src[i][j][k] added at
     [i][index[i][j][k]][k] for dim=1; indices that repeat add up."""

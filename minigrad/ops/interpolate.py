@@ -32,6 +32,7 @@ import math
 
 import numpy as np
 
+from minigrad.autograd import under_autocast
 from minigrad.checks import check_floating
 from minigrad.creation import tensor
 from minigrad.ops.adaptive_pool import adaptive_avg_pool2d
@@ -41,6 +42,7 @@ INTERPOLATING = {"linear": 1, "bilinear": 2, "bicubic": 2}  # and the spatial di
 CUBIC_A = -0.75
 
 
+@under_autocast("fp32")
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
     """torch.nn.functional.interpolate on (N, C, L) or (N, C, H, W): give either `size` (an int

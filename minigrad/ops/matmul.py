@@ -7,7 +7,7 @@ vector and that dim is dropped from the result, as in numpy and PyTorch.
 
 import numpy as np
 
-from minigrad.autograd import Function, unbroadcast
+from minigrad.autograd import Function, unbroadcast, under_autocast
 from minigrad.backend import array_module, device_of
 from minigrad.checks import broadcast_error
 from minigrad.ops.elementwise import as_tensor_like, promote
@@ -15,6 +15,8 @@ from minigrad.tensor import Tensor
 
 
 class MatMul(Function):
+    autocast_policy = "lower_precision_fp"
+
     def forward(self, a, b):
         self.a, self.b = a, b
         return matmul_arrays(a, b)
@@ -49,6 +51,8 @@ class Linear(Function):
     node instead of three, the bias added in place, and dW computed directly in W's own
     (C-contiguous) layout rather than as the transpose of a transposed product.
     """
+
+    autocast_policy = "lower_precision_fp"
 
     def forward(self, x, w, b=None):
         self.x_shape, self.x_rows, self.w = x.shape, x.reshape(-1, x.shape[-1]), w
@@ -118,6 +122,7 @@ def bmm(a, b):
     return matmul(a, b)
 
 
+@under_autocast("promote")
 def dot(a, b):
     """torch.dot: Σ a_i b_i of two 1-D tensors of the same length."""
     _check_ranks("dot", a, b, (1, 1))

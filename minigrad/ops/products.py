@@ -5,12 +5,14 @@ interleaved views) and tensordot (permute and reshape to one matmul).
 
 import numpy as np
 
+from minigrad.autograd import under_autocast
 from minigrad.checks import broadcast_error, normalize_dim
 from minigrad.ops.matmul import matmul
 from minigrad.ops.movement import expand, permute, reshape
 from minigrad.ops.rearrange import roll
 
 
+@under_autocast("promote")
 def cross(input, other, dim=None):
     """torch.cross: the 3-vector cross product along `dim` (None: the first dim of size 3,
     PyTorch's deprecated default), after broadcasting inputs of the same rank.
@@ -56,6 +58,7 @@ def kron(input, other):
     return reshape(a * b, [m * n for m, n in zip(a_shape, b_shape)])
 
 
+@under_autocast("promote")
 def tensordot(a, b, dims=2):
     """torch.tensordot: Σ over paired dims of a and b; `dims` is an int (a's last `dims` with
     b's first `dims`) or two lists of dims. The result's shape is a's free dims, then b's.

@@ -10,7 +10,7 @@ import builtins
 import math
 from collections import namedtuple
 
-from minigrad.autograd import Function
+from minigrad.autograd import Function, under_autocast
 from minigrad.backend import array_module
 from minigrad.checks import check_floating, normalize_dims
 from minigrad.ops.scan import cumprod
@@ -32,6 +32,8 @@ def _spread(g, input_shape, axes, keepdims):
 
 class Sum(Function):
     """Σ a over `axes`;  da = g, copied to every element that was summed."""
+
+    autocast_policy = "fp32"
 
     def forward(self, a, axes, keepdims):
         self.shape, self.axes, self.keepdims = a.shape, axes, keepdims
@@ -73,6 +75,8 @@ class LogSumExp(Function):
     """log Σ e^a over `axes`, computed as m + log Σ e^(a-m) with m = max a, so that no
     exponent overflows;  da = g * softmax(a)."""
 
+    autocast_policy = "fp32"
+
     def forward(self, a, axes, keepdims):
         xp = array_module(a)
         m = a.max(axis=axes, keepdims=True)
@@ -95,6 +99,8 @@ class EuclideanNorm(Function):
     zero vector is 0 · ∞ = nan (√'s slope at 0), which would poison a model whose weights
     start at zero. The norm's subgradient there is any vector of length ≤ 1; 0 is PyTorch's
     choice and ours."""
+
+    autocast_policy = "fp32"
 
     def forward(self, a, axes, keepdims):
         self.a, self.axes, self.keepdims = a, axes, keepdims
@@ -196,6 +202,7 @@ def logsumexp(a, dim, keepdim=False):
     return LogSumExp.apply(a, axes=_axes("logsumexp", a, dim), keepdims=keepdim)
 
 
+@under_autocast("fp32")
 def prod(a, dim=None, keepdim=False):
     """Π a over dim (all elements when None): the last running product of cumprod, so its
     gradient is cumprod's, right where a holds zeros."""
@@ -208,6 +215,7 @@ def prod(a, dim=None, keepdim=False):
     return last if keepdim else last.squeeze(axis)
 
 
+@under_autocast("fp32")
 def norm(a, p="fro", dim=None, keepdim=False):
     """torch.norm: (Σ |a|^p)^(1/p) over dim (all elements when None). p=2 and 'fro' are
     √(Σ a²) (EuclideanNorm: gradient 0 at a zero vector, as in PyTorch), p=1 Σ |a|, p=inf

@@ -36,6 +36,8 @@ def _reverse_cumsum(g, axis):
 class CumSum(Function):
     """y = cumsum(x);  dx = g summed from the end (see the module docstring)."""
 
+    autocast_policy = "fp32"
+
     def forward(self, x, axis):
         self.axis = axis
         return array_module(x).cumsum(x, axis=axis)
@@ -46,6 +48,8 @@ class CumSum(Function):
 
 class CumProd(Function):
     """y = cumprod(x);  dx as in the module docstring, correct where x has zeros."""
+
+    autocast_policy = "fp32"
 
     def forward(self, x, axis):
         self.x, self.axis = x, axis

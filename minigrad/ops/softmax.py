@@ -15,6 +15,8 @@ from minigrad.checks import normalize_dim
 class Softmax(Function):
     """s = softmax(x);  dx = s * (g - Σ g·s) along the softmax dim."""
 
+    autocast_policy = "fp32"
+
     def forward(self, x, axis):
         xp = array_module(x)
         e = xp.exp(x - x.max(axis=axis, keepdims=True))
@@ -28,6 +30,8 @@ class Softmax(Function):
 
 class LogSoftmax(Function):
     """y = log softmax(x);  dx = g - softmax(x) * Σ g along the dim."""
+
+    autocast_policy = "fp32"
 
     def forward(self, x, axis):
         xp = array_module(x)

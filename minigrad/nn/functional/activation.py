@@ -7,6 +7,7 @@ rest from them, so their gradients come from ops already checked. Every one stay
 (its gradient would be 0 · inf = nan).
 """
 
+from minigrad.autograd import under_autocast
 from minigrad.backend import to_device
 from minigrad.ops import elementwise as ops
 from minigrad.ops.elementwise import gelu, relu, sigmoid, tanh  # noqa: F401
@@ -128,6 +129,7 @@ def hardshrink(input, lambd=0.5):
     return ops.where(ops.abs(input) > lambd, input, 0.0)
 
 
+@under_autocast("lower_precision_fp")
 def prelu(input, weight):
     """x for x > 0, a·x otherwise, with a learned slope a per channel (dim 1), or one for all.
 

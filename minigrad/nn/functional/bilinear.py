@@ -7,7 +7,10 @@ matmul, a product and a sum (so its gradient needs no proof of its own): x₁ ti
 in1 × (out·in2) matrix, gives t[..., o, j] = Σ_i x₁[..., i] A[o, i, j]; then y = Σ_j t · x₂.
 """
 
+from minigrad.autograd import under_autocast
 
+
+@under_autocast("promote")
 def bilinear(input1, input2, weight, bias=None):
     """torch.nn.functional.bilinear: input1 (*, in1), input2 (*, in2) with the same leading
     dims, weight (out, in1, in2), bias (out,) -> (*, out)."""

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from minigrad.autograd import under_autocast
 from minigrad.checks import broadcast_error, check_floating, normalize_dim
 from minigrad.ops.elementwise import where
 from minigrad.ops.reduce import norm
@@ -27,6 +28,7 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     return norm(x1 - x2 + eps, p, dim=-1, keepdim=keepdim)
 
 
+@under_autocast("fp32")
 def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     """Σ x1·x2 / (max(‖x1‖, ε) · max(‖x2‖, ε)) along `dim` (after broadcasting).
 
@@ -44,6 +46,7 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     return (unit1 * unit2).sum(dim=axis)
 
 
+@under_autocast("fp32")
 def normalize(input, p=2.0, dim=1, eps=1e-12):
     """input / max(‖input‖_p, ε) along `dim`: unit vectors, and a zero vector stays zero.
 

@@ -37,6 +37,8 @@ class SoftmaxCrossEntropy(Function):
     (exp, sum, div, log, mul, sum) would keep and walk back through six (N, C) arrays.
     """
 
+    autocast_policy = "fp32"
+
     def forward(self, x, q, axis):
         xp = array_module(x)
         shifted = x - x.max(axis=axis, keepdims=True)
@@ -69,6 +71,8 @@ class BinaryCrossEntropyWithLogits(Function):
         dy = g · (p·softplus(-x) - softplus(x))
     """
 
+    autocast_policy = "fp32"
+
     def forward(self, x, y, pos_weight):
         xp = array_module(x)
         self.y, self.pos_weight = y, pos_weight
@@ -97,6 +101,8 @@ class BinaryCrossEntropy(Function):
 
     The 1e-12 floor is PyTorch's too: it keeps dx finite for x of exactly 0 or 1.
     """
+
+    autocast_policy = "banned"
 
     def forward(self, x, y):
         xp = array_module(x)

@@ -6,6 +6,7 @@ full=True.
 
 import math
 
+from minigrad.autograd import under_autocast
 from minigrad.nn.functional import loss_checks as checks
 from minigrad.nn.functional.distance import at_least
 from minigrad.nn.functional.loss import _reduce
@@ -13,6 +14,7 @@ from minigrad.ops import elementwise as ops
 from minigrad.tensor import Tensor
 
 
+@under_autocast("fp32")
 def poisson_nll_loss(input, target, log_input=True, full=False, *, eps=1e-8, reduction="mean"):
     """−log P(target | rate λ) of a Poisson distribution, without the log(target!) term:
 

@@ -19,6 +19,7 @@ that follow them in PyTorch are keyword-only here, so a call that passes them by
 fails loudly instead of binding to the wrong argument.
 """
 
+from minigrad.autograd import under_autocast
 from minigrad.backend import array_module
 from minigrad.nn.functional import loss_checks as checks
 from minigrad.nn.functional.fused_loss import (
@@ -30,6 +31,7 @@ from minigrad.ops.elementwise import where
 from minigrad.tensor import Tensor
 
 
+@under_autocast("fp32")
 def cross_entropy(
     input, target, weight=None, *, ignore_index=-100, reduction="mean", label_smoothing=0.0
 ):
@@ -116,6 +118,7 @@ def _along(axis, ndim):
     return tuple(-1 if i == axis else 1 for i in range(ndim))
 
 
+@under_autocast("fp32")
 def nll_loss(input, target, weight=None, *, ignore_index=-100, reduction="mean"):
     """-w[y_n] · input[n, y_n]: the negative log-likelihood of the true class.
 
@@ -153,6 +156,7 @@ def _reduce(loss, reduction, total_weight=None):
     return loss
 
 
+@under_autocast("fp32")
 def mse_loss(input, target, *, reduction="mean"):
     """(input - target)²: the mean squared error."""
     checks.check_reduction("mse_loss", reduction)
@@ -161,6 +165,7 @@ def mse_loss(input, target, *, reduction="mean"):
     return _reduce(difference * difference, reduction)
 
 
+@under_autocast("fp32")
 def l1_loss(input, target, *, reduction="mean"):
     """|input - target|: the mean absolute error (gradient sign(input - target), 0 at 0)."""
     checks.check_reduction("l1_loss", reduction)
@@ -168,6 +173,7 @@ def l1_loss(input, target, *, reduction="mean"):
     return _reduce((input - target).abs(), reduction)
 
 
+@under_autocast("fp32")
 def smooth_l1_loss(input, target, *, reduction="mean", beta=1.0):
     """0.5·d²/β where d = |input - target| < β, else d - 0.5·β.
 
@@ -179,6 +185,7 @@ def smooth_l1_loss(input, target, *, reduction="mean", beta=1.0):
     return _smooth_l1("smooth_l1_loss", input, target, reduction, beta)
 
 
+@under_autocast("fp32")
 def huber_loss(input, target, reduction="mean", delta=1.0):
     """0.5·d² where d = |input - target| < δ, else δ·(d - 0.5·δ): δ times smooth_l1_loss."""
     if not delta > 0:
@@ -195,6 +202,7 @@ def _smooth_l1(op, input, target, reduction, beta):
     return _reduce(where(d < beta, d * d * (0.5 / beta), d - 0.5 * beta), reduction)
 
 
+@under_autocast("banned")
 def binary_cross_entropy(input, target, weight=None, *, reduction="mean"):
     """-w·[y·log x + (1 - y)·log(1 - x)] for probabilities x (each log clamped at -100)."""
     op = "binary_cross_entropy"
@@ -205,6 +213,7 @@ def binary_cross_entropy(input, target, weight=None, *, reduction="mean"):
     return _weigh_and_reduce(BinaryCrossEntropy.apply(input, target), sample_weight, reduction)
 
 
+@under_autocast("fp32")
 def binary_cross_entropy_with_logits(
     input, target, weight=None, *, reduction="mean", pos_weight=None
 ):
@@ -228,6 +237,7 @@ def _weigh_and_reduce(loss, sample_weight, reduction):
     return _reduce(loss, reduction)
 
 
+@under_autocast("fp32")
 def kl_div(input, target, *, reduction="mean", log_target=False):
     """Σ target·(log target - input): the KL divergence KL(target ‖ p) with input = log p.
 

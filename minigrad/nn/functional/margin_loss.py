@@ -16,6 +16,7 @@ options after the deprecated size_average/reduce are keyword-only (see loss.py).
 
 from functools import partial
 
+from minigrad.autograd import under_autocast
 from minigrad.backend import array_module
 from minigrad.nn.functional import loss_checks as checks
 from minigrad.nn.functional.activation import logsigmoid
@@ -25,6 +26,7 @@ from minigrad.ops import elementwise as ops
 from minigrad.tensor import Tensor
 
 
+@under_autocast("fp32")
 def margin_ranking_loss(input1, input2, target, margin=0, *, reduction="mean"):
     """max(0, −y·(x1 − x2) + margin): y = 1 asks x1 to rank above x2 by the margin, y = −1
     below."""
@@ -34,6 +36,7 @@ def margin_ranking_loss(input1, input2, target, margin=0, *, reduction="mean"):
     return _reduce(ops.clamp(-target * (input1 - input2) + margin, min=0.0), reduction)
 
 
+@under_autocast("fp32")
 def hinge_embedding_loss(input, target, margin=1.0, *, reduction="mean"):
     """x where y = 1, max(0, margin − x) where y = −1, for x a distance (small for similar
     pairs). As in PyTorch, a label that is neither 1 nor −1 gets both terms."""
@@ -49,6 +52,7 @@ def hinge_embedding_loss(input, target, margin=1.0, *, reduction="mean"):
 COSINE_EMBEDDING_EPS = 1e-12
 
 
+@under_autocast("fp32")
 def cosine_embedding_loss(input1, input2, target, margin=0, *, reduction="mean"):
     """1 − cos(x1, x2) where y = 1, max(0, cos(x1, x2) − margin) where y = −1.
 
@@ -72,6 +76,7 @@ def cosine_embedding_loss(input1, input2, target, margin=0, *, reduction="mean")
     return _reduce(similar + dissimilar, reduction)
 
 
+@under_autocast("fp32")
 def triplet_margin_loss(
     anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, *, reduction="mean"
 ):
@@ -106,6 +111,7 @@ def _triplet_loss(op, anchor, positive, negative, distance, margin, swap, reduct
     return _reduce(ops.clamp(to_positive - to_negative + margin, min=0.0), reduction)
 
 
+@under_autocast("fp32")
 def soft_margin_loss(input, target, *, reduction="mean"):
     """log(1 + e^(−y·x)) for labels y = ±1: a smooth hinge. Computed as softplus(−y·x)
     through the fused softplus, finite at ±1e4 where the composed log(1 + exp) overflows."""
@@ -131,6 +137,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, *, reduction="mean")
     return _reduce(loss.sum(dim=-1) / input.shape[-1], reduction)
 
 
+@under_autocast("fp32")
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, *, reduction="mean"):
     """(1/C) Σ_{i ≠ y} w_y · max(0, margin − x_y + x_i)^p for each sample: every other class
     should score at least `margin` below the true class y. input (N, C) or (C,), target
@@ -155,6 +162,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, *, reduction=
     return _reduce(loss.sum(dim=axis) / input.shape[axis], reduction)
 
 
+@under_autocast("fp32")
 def multilabel_margin_loss(input, target, *, reduction="mean"):
     """(1/C) Σ_{j ∈ Y} Σ_{i ∉ Y} max(0, 1 − (x_j − x_i)) for each sample: every class of the
     sample's label set Y should score at least 1 above every class outside it.

@@ -22,6 +22,7 @@ averages for evaluation, when there may be no batch to average over (one image a
 
 import numpy as np
 
+from minigrad.autograd import under_autocast
 from minigrad.ops.normalization import normalize
 
 
@@ -30,6 +31,7 @@ def _scale_and_shift(x_hat, weight, bias):
     return out if bias is None else out + bias
 
 
+@under_autocast("fp32")
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """Normalise each sample over its last len(normalized_shape) dims."""
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
@@ -115,6 +117,7 @@ def instance_norm(
     return _scale_and_shift_channels(normalize(input, axes, eps), weight, bias)
 
 
+@under_autocast("fp32")
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     """Normalise each sample of `input` (N, C, *) in num_groups groups of C/num_groups
     channels (statistics over a group's channels and spatial dims)."""
