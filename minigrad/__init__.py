@@ -13,7 +13,7 @@ Layers of the package, each building on the one before:
     nn, optim, data, ...   built on top
 """
 
-from minigrad import amp, cuda, data, distill, metrics, nn, optim, prune, text  # noqa: F401
+from minigrad import amp, cuda, data, distill, linalg, metrics, nn, optim, prune, text  # noqa: F401
 from minigrad.autograd import (  # noqa: F401  (mg.autograd is the module: mg.autograd.grad)
     enable_grad,
     inference_mode,
