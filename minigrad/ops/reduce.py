@@ -212,7 +212,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False):
     """torch.linalg.vector_norm: (Σ |x|^ord)^(1/ord) over dim (all elements when None),
     composed from abs, sum and amax, except: ord=2 is √(Σ x²) (EuclideanNorm: gradient 0 at
     a zero vector, as in PyTorch), 1 is Σ |x|, inf is max |x|, -inf min |x|, and 0 counts the
-    non-zero elements (gradient 0)."""
+    non-zero elements as Σ |sign x| (whose gradient is 0, as in PyTorch)."""
     check_floating("vector_norm", x)
     axes = _axes("vector_norm", x, dim)
     if isinstance(ord, bool) or not isinstance(ord, (int, float)):
@@ -226,7 +226,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False):
     if ord == -math.inf:
         return amin(x.abs(), axes, keepdim)
     if ord == 0:
-        return sum((x != 0).to(x.dtype), axes, keepdim)
+        return sum(x.sign().abs(), axes, keepdim)
     return sum(x.abs() ** ord, axes, keepdim) ** (1 / ord)
 
 
