@@ -23,10 +23,17 @@ def _symmetric(a):
     return a + a.mT
 
 
+def _qr_invariants(a):
+    """Q's columns scaled by R's diagonal, and R², which do not depend on the signs the
+    library chose (cuSOLVER's may differ from LAPACK's)."""
+    q, r = linalg.qr(a)
+    return (q * r.diagonal(dim1=-2, dim2=-1).unsqueeze(-2)) @ (r * r)
+
+
 def _svd_invariants(a):
     """Products of the factors that do not depend on the singular vectors' signs."""
     u, s, vh = linalg.svd(a, full_matrices=False)
-    return u @ vh * s.sum() + (u * s.unsqueeze(-2)) @ (vh * vh)
+    return u @ vh * s.sum() + (u * u * s.unsqueeze(-2)) @ (vh * vh)
 
 
 # name: (fn of float32 tensors, its input arrays)
@@ -35,8 +42,8 @@ DIFFERENTIABLE = {
     "inv": (linalg.inv, SQUARE),
     "solve": (lambda a, b: linalg.solve(a, b) + linalg.solve(a, b, left=False), SQUARE, SQUARE),
     "cholesky": (lambda a: linalg.cholesky(_spd(a)), SQUARE),
-    "qr": (lambda a: linalg.qr(a).Q.sum(-2) + linalg.qr(a).R.sum(-2), TALL),
-    "qr_wide": (lambda a: linalg.qr(a).Q.sum(-1) + linalg.qr(a).R.sum(-1), WIDE),
+    "qr": (lambda a: _qr_invariants(a), TALL),
+    "qr_wide": (lambda a: _qr_invariants(a).mT, WIDE),
     "eigh": (lambda a: linalg.eigh(_symmetric(a)).eigenvectors ** 2
              + linalg.eigvalsh(_symmetric(a), UPLO="U").unsqueeze(-2), SQUARE),
     "svd": (_svd_invariants, TALL),
@@ -50,7 +57,7 @@ DIFFERENTIABLE = {
 }
 NO_GRAD = {
     "matrix_rank": lambda a: linalg.matrix_rank(a).float(),
-    "svd_complete_and_qr_r": lambda a: linalg.svd(a).U.abs().sum(-1)[..., :3]
+    "svd_complete_and_qr_r": lambda a: linalg.svd(a).U[..., :3].abs().sum(-2)
     + linalg.qr(a, mode="r").R.abs().sum(-2),
 }
 
