@@ -1,7 +1,7 @@
 """mg.linalg: PyTorch's torch.linalg, differentiable and batched over leading dims.
 
 The primitives, with their adjoint formulas, live in ops/linalg.py (det, slogdet, inv,
-solve) and ops/decompositions.py (cholesky, qr, eigh, svd, ...). Everything in this file is
+solve), ops/decompositions.py (cholesky, qr, eigh, svd, ...) and ops/matrix_exp.py. Everything in this file is
 composed from those and from matmul, reductions and movement ops, so its gradient follows:
 
     pinv        V diag(1/S) Uᵀ from svd, small S dropped
@@ -33,6 +33,7 @@ from minigrad.ops.decompositions import (  # noqa: F401
 from minigrad.ops.diagonal import diagonal as _diagonal
 from minigrad.ops.linalg import LinAlgError, check_matrices, det, inv, slogdet, solve  # noqa: F401
 from minigrad.ops.matmul import matmul
+from minigrad.ops.matrix_exp import matrix_exp  # noqa: F401
 from minigrad.ops.products import cross as _cross
 from minigrad.ops.reduce import amax, amin, sum, vector_norm
 

@@ -50,6 +50,7 @@ DIFFERENTIABLE = {
     "svd_wide": (_svd_invariants, WIDE),
     "pinv_lstsq": (lambda a, b: linalg.pinv(a) @ b + linalg.lstsq(a, b).solution, TALL, TALL),
     "matrix_power": (lambda a: linalg.matrix_power(a, 3) + linalg.matrix_power(a, -2), SQUARE),
+    "matrix_exp": (lambda a: linalg.matrix_exp(a) + linalg.matrix_exp(a / 8), SQUARE),
     "norms": (lambda a: linalg.matrix_norm(a, "nuc") + linalg.matrix_norm(a, 1)
               + linalg.matrix_norm(a, -2) + linalg.vector_norm(a, 3, dim=(1, 2)), TALL),
     "multi_dot_vecdot": (lambda a: linalg.multi_dot([a[0], a[1].mT, a[0]]).sum(0)

@@ -13,6 +13,7 @@ from minigrad.ops import (  # noqa: F401
     indexing,
     linalg,
     matmul,
+    matrix_exp,
     movement,
     order_stats,
     products,
