@@ -213,7 +213,7 @@ from minigrad.ops.sorting import argsort, sort, topk  # noqa: F401
 from minigrad.ops.split import chunk, narrow, split, unbind  # noqa: F401
 from minigrad.random import manual_seed  # noqa: F401
 from minigrad.serialization import load, save  # noqa: F401
-from minigrad.tensor import Tensor  # noqa: F401
+from minigrad.tensor import Tensor
 
 # shapes, diagonals, products, counting, creation and sampling (one block, for easy merges)
 from minigrad.creation import (  # noqa: F401
@@ -255,6 +255,12 @@ from minigrad.ops.stacking import (  # noqa: F401
     vstack,
 )
 from minigrad.random import bernoulli, multinomial, normal, poisson  # noqa: F401
+
+# linear algebra: torch's top-level names for mg.linalg functions (one block, for easy merges)
+from minigrad.linalg import det, matrix_exp, matrix_power, slogdet  # noqa: F401
+from minigrad.linalg import inv as inverse  # noqa: F401
+
+pinverse = Tensor.pinverse  # torch.pinverse(input, rcond=1e-15): the method, as a function
 
 bool = bool_  # torch.bool (bfloat16 is left out: numpy has no such dtype)
 

@@ -178,3 +178,19 @@ def test_composed_functions_keep_float32():
 def test_errors_name_the_op(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_torch_top_level_names_and_tensor_methods():
+    a = mg.tensor([[2.0, 1.0], [0.5, 3.0]])
+    np.testing.assert_allclose(mg.det(a).item(), 5.5)
+    np.testing.assert_allclose(a.det().item(), 5.5)
+    np.testing.assert_allclose(a.slogdet().logabsdet.item(), np.log(5.5), rtol=1e-6)
+    np.testing.assert_allclose(mg.inverse(a).numpy(), np.linalg.inv(a.numpy()), rtol=1e-6)
+    np.testing.assert_allclose(a.inverse().numpy(), np.linalg.inv(a.numpy()), rtol=1e-6)
+    np.testing.assert_allclose(a.matrix_power(3).numpy(), np.linalg.matrix_power(a.numpy(), 3))
+    np.testing.assert_allclose(mg.matrix_power(a, -1).numpy(), np.linalg.inv(a.numpy()),
+                               rtol=1e-6)
+    np.testing.assert_allclose(a.matrix_exp().numpy(), mg.linalg.matrix_exp(a).numpy())
+    np.testing.assert_allclose(mg.pinverse(a).numpy(), np.linalg.inv(a.numpy()), rtol=1e-5)
+    np.testing.assert_allclose(a.pinverse(rcond=0.5).numpy(), np.linalg.pinv(a.numpy(), 0.5),
+                               rtol=1e-5)
