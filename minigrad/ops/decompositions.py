@@ -69,7 +69,8 @@ class QR(Function):
 
     def forward(self, a, mode):
         self.mode = mode
-        q, r = array_module(a).linalg.qr(a, mode="complete" if mode == "complete" else "reduced")
+        q, r = library_call("qr", array_module(a).linalg.qr, a,
+                            mode="complete" if mode == "complete" else "reduced")
         self.q, self.r = q, r
         return pack(array_module(a), q, r, batch=a.shape[:-2])
 
@@ -112,7 +113,7 @@ class Eigh(Function):
 
     def forward(self, a, uplo):
         xp = array_module(a)
-        self.values, self.vectors = xp.linalg.eigh(a, UPLO=uplo)
+        self.values, self.vectors = library_call("eigh", xp.linalg.eigh, a, UPLO=uplo)
         return pack(xp, self.values, self.vectors, batch=a.shape[:-2])
 
     def backward(self, g):
@@ -131,7 +132,8 @@ class EigvalsH(Function):
     """λ of symmetric A (ascending);  dA = V diag(G_λ) Vᵀ (dλ_i = v_iᵀ dA v_i)."""
 
     def forward(self, a, uplo):
-        values, self.vectors = array_module(a).linalg.eigh(a, UPLO=uplo)
+        values, self.vectors = library_call("eigvalsh", array_module(a).linalg.eigh, a,
+                                            UPLO=uplo)
         return values
 
     def backward(self, g):
@@ -156,7 +158,8 @@ class SVD(Function):
     def forward(self, a, full_matrices):
         xp = array_module(a)
         self.full_matrices = full_matrices
-        self.u, self.s, self.vh = xp.linalg.svd(a, full_matrices=full_matrices)
+        self.u, self.s, self.vh = library_call("svd", xp.linalg.svd, a,
+                                               full_matrices=full_matrices)
         return pack(xp, self.u, self.s, self.vh, batch=a.shape[:-2])
 
     def backward(self, g):
@@ -188,7 +191,8 @@ class SvdVals(Function):
     """S of A;  dA = U diag(G_S) Vh (dS_i = u_iᵀ dA v_i), finite even for repeated S."""
 
     def forward(self, a):
-        self.u, s, self.vh = array_module(a).linalg.svd(a, full_matrices=False)
+        self.u, s, self.vh = library_call("svdvals", array_module(a).linalg.svd, a,
+                                          full_matrices=False)
         return s
 
     def backward(self, g):

@@ -8,12 +8,13 @@ follow from d(A⁻¹) = −A⁻¹ dA A⁻¹ and Jacobi's d(det A) = det A · tr(
     inv:       dA = −A⁻ᵀ G A⁻ᵀ
     solve:     X = A⁻¹B;  dB = A⁻ᵀ G,  dA = −dB Xᵀ
 
-Each needs A invertible: at a singular A the gradient is inf or nan (PyTorch's det is finite
-there, through an SVD; ours is not).
+Each needs A invertible: at a singular A, det's and slogdet's backward raise LinAlgError
+(PyTorch's det has a finite gradient there, through an SVD; ours does not).
 
 The library (numpy.linalg on the CPU, cupy.linalg on the GPU) does the factorizing; a failure
-it reports (a singular matrix, a matrix that is not positive-definite) is raised as our
-`LinAlgError`, naming the op and the shape. CuPy by default does not check and returns inf or
+it reports (a singular matrix, a matrix that is not positive-definite, an SVD or eigh that
+did not converge, as on NaN input) is raised as our `LinAlgError`, naming the op and the
+shape. CuPy by default does not check and returns inf or
 nan instead of raising, to avoid waiting for the GPU.
 
 Some ops return two tensors that both carry gradients (slogdet here, and qr, eigh, svd in

@@ -112,6 +112,8 @@ def test_gradients_refused_where_the_factors_are_not_unique(loss, message):
         (lambda: mg.linalg.eigh(mg.eye(2), UPLO="X"), ValueError, "eigh: UPLO must be"),
         (lambda: mg.linalg.qr(mg.eye(2), mode="full"), ValueError, "qr: mode must be"),
         (lambda: mg.linalg.svd(mg.ones(3, dtype=mg.float64)), ValueError, "svd: expected a matrix"),
+        (lambda: mg.linalg.svdvals(mg.full((2, 2), float("nan"))), mg.linalg.LinAlgError,
+         r"svdvals: SVD did not converge \(input of shape \(2, 2\)\)"),
         (lambda: mg.linalg.svdvals(mg.ones(2, 2, dtype=mg.int64)), TypeError,
          "svdvals: expected a float32 or float64 tensor, got dtype int64"),
     ],
