@@ -102,7 +102,7 @@ def _tolerance(A, S, atol, rtol):
 
 def matrix_rank(A, atol=None, rtol=None, hermitian=False):
     """torch.linalg.matrix_rank: how many singular values exceed max(atol, rtol · S_max)
-    (an int64 tensor, no gradient); tolerances as in pinv."""
+    (an int64 tensor, no gradient); tolerances and `hermitian` as in pinv."""
     check_matrices("matrix_rank", A, square=False)
     S = svdvals(A.detach())
     return (S > _tolerance(A, S, atol, rtol)).sum(-1)
@@ -113,8 +113,8 @@ def lstsq(A, B, rcond=None, driver=None):
     the smallest X with AX = B (m < n). From A = QR: X = R⁻¹QᵀB; for m < n, from Aᵀ = QR:
     X = Q R⁻ᵀ B. Only `solution` is computed: residuals and singular_values are empty and
     rank is matrix_rank(A), as PyTorch's default CPU driver returns them; rcond and driver
-    are accepted and ignored. Rank-deficient A is not supported (the triangular R is
-    singular: LinAlgError)."""
+    are accepted and ignored. Rank-deficient A is not supported, unlike PyTorch's: R is then
+    (nearly) singular, and the result is LinAlgError or numbers without meaning."""
     check_matrices("lstsq", A, square=False)
     if B.dtype != A.dtype:
         raise TypeError(f"lstsq: A and B must have the same dtype, got {A.dtype} and {B.dtype}")
