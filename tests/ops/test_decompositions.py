@@ -74,7 +74,8 @@ def test_svdvals_gradient_is_finite_for_repeated_values():
 
 
 def test_decompositions_reconstruct_the_input_and_keep_float32():
-    a = mg.tensor(np.arange(12.0).reshape(2, 3, 2) ** 1.5 + np.eye(3, 2), dtype=mg.float32)
+    a = mg.tensor(np.arange(12.0).reshape(2, 3, 2) ** 1.5 + np.eye(3, 2), dtype=mg.float32,
+                  requires_grad=True)
     q, r = mg.linalg.qr(a)
     u, s, vh = mg.linalg.svd(a, full_matrices=False)
     spd = a @ a.mT + mg.eye(3)
@@ -85,6 +86,8 @@ def test_decompositions_reconstruct_the_input_and_keep_float32():
                               (lower @ lower.mT, spd)]:
         assert product.dtype == mg.float32
         np.testing.assert_allclose(product.numpy(), original.numpy(), rtol=1e-4, atol=1e-4)
+        product.sum().backward(retain_graph=True)
+    assert a.grad.dtype == mg.float32
 
 
 @pytest.mark.parametrize(
