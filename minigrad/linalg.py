@@ -6,6 +6,7 @@ composed from those and from matmul, reductions and movement ops, so its gradien
 
     pinv        V diag(1/S) Uᵀ from svd, small S dropped
     lstsq       from qr and a triangular solve (full rank)
+    solve_triangular, cond   from triu/tril and solve; from svdvals, or norms and inv
     matrix_power  repeated squaring; negative powers of the inverse
     matrix_norm   sums and maxima of |A| (1, inf), singular values (2, nuc), vector_norm (fro)
 
@@ -35,6 +36,7 @@ from minigrad.ops.linalg import LinAlgError, check_matrices, det, inv, slogdet, 
 from minigrad.ops.matmul import matmul
 from minigrad.ops.matrix_exp import matrix_exp  # noqa: F401
 from minigrad.ops.products import cross as _cross
+from minigrad.ops.rearrange import tril, triu
 from minigrad.ops.reduce import amax, amin, sum, vector_norm
 
 LstsqResult = namedtuple("LstsqResult", ["solution", "residuals", "rank", "singular_values"])
@@ -78,6 +80,37 @@ def norm(A, ord=None, dim=None, keepdim=False):
     if dim is not None and len(normalize_dims("norm", dim, A.ndim, A.shape)) == 2:
         return matrix_norm(A, "fro" if ord is None else ord, dim, keepdim)
     return vector_norm(A, 2 if ord is None else ord, dim, keepdim)
+
+
+def solve_triangular(A, B, *, upper, left=True, unitriangular=False):
+    """torch.linalg.solve_triangular: X with TX = B (left=True) or XT = B, T the upper or
+    lower triangle of A (with 1s on the diagonal if unitriangular); the other entries of A
+    are not read. B is a matrix (..., n, k). Composed from triu/tril and solve, so the
+    gradient reaches only T's entries of A (numpy has no triangular solver: the general
+    one does the same work in O(n³) rather than O(n²))."""
+    check_matrices("solve_triangular", A)
+    if B.ndim < 2:
+        raise ValueError(
+            f"solve_triangular: B must be a matrix (at least 2 dims), got shape {tuple(B.shape)}"
+        )
+    diagonal_offset = 1 if unitriangular else 0
+    triangle = triu(A, diagonal_offset) if upper else tril(A, -diagonal_offset)
+    if unitriangular:
+        triangle = triangle + eye(A.shape[-1], dtype=A.dtype, device=A.device)
+    return solve(triangle, B, left=left)
+
+
+def cond(A, p=None):
+    """torch.linalg.cond: ‖A‖_p ‖A⁻¹‖_p. For p = None or 2 it is S_max / S_min (−2: the
+    inverse), from the singular values, for any m×n A; for 'fro', 'nuc', ±1 and ±inf, A must
+    be square and invertible (PyTorch returns inf for a singular A; we raise LinAlgError,
+    from inv)."""
+    check_matrices("cond", A, square=p in ("fro", "nuc", 1, -1, math.inf, -math.inf))
+    if p in (None, 2, -2):
+        S = svdvals(A)
+        largest, smallest = S[..., 0], S[..., -1]
+        return smallest / largest if p == -2 else largest / smallest
+    return matrix_norm(A, p) * matrix_norm(inv(A), p)
 
 
 def pinv(A, atol=None, rtol=None, hermitian=False):

@@ -35,6 +35,35 @@ def test_pinv_drops_zero_singular_values_without_nan_gradients():
     assert np.isfinite(a.grad.numpy()).all()
 
 
+@given(a=invertible(), data=st.data(), upper=st.booleans(), left=st.booleans(),
+       unit=st.booleans())
+def test_solve_triangular_gradient_reaches_only_the_triangle(a, data, upper, left, unit):
+    n = a.shape[-1]
+    b = data.draw(perturbations(*((n, 2) if left else (2, n)), batch=a.shape[:-2], scale=1.0))
+    check_gradients(
+        lambda s, t: mg.linalg.solve_triangular(s, t, upper=upper, left=left,
+                                                unitriangular=unit), a, b)
+    t = mg.tensor(a, requires_grad=True)
+    mg.linalg.solve_triangular(t, mg.tensor(b), upper=upper, left=left,
+                               unitriangular=unit).sum().backward()
+    read = np.triu(np.ones((n, n)), int(unit)) if upper else np.tril(np.ones((n, n)), -int(unit))
+    assert (t.grad.numpy()[..., read == 0] == 0).all()
+
+
+@pytest.mark.parametrize("p", [None, 2, -2, "fro", "nuc", 1, -1, math.inf, -math.inf], ids=str)
+@given(data=st.data())
+def test_cond_gradient_and_value(p, data):
+    # spread singular values apart; the 1- and inf-norms have kinks wherever an entry of A or
+    # A⁻¹ crosses 0, so only their values are checked here (their parts, matrix_norm and
+    # inv, have gradient tests of their own)
+    rows = data.draw(st.integers(1, 3))
+    cols = data.draw(st.integers(1, 3)) if p in (None, 2, -2) else rows
+    a = _spread(data.draw(separated(rows=rows, cols=cols, batch=())))
+    np.testing.assert_allclose(mg.linalg.cond(mg.tensor(a), p).numpy(), np.linalg.cond(a, p))
+    if p in (None, 2, -2, "fro", "nuc"):
+        check_gradients(lambda t: mg.linalg.cond(t, p), a)
+
+
 @given(x=separated(), data=st.data())
 def test_lstsq_gradient_and_value(x, data):
     a = _spread(x) + 0.5 * np.tril(np.ones(x.shape[-2:]), -1)  # see test_qr_gradient
@@ -169,6 +198,11 @@ def test_composed_functions_keep_float32():
         (lambda: mg.linalg.lstsq(mg.ones(3, 2), mg.ones(3, dtype=mg.float64)), TypeError,
          "lstsq: A and B must have the same dtype"),
         (lambda: mg.linalg.pinv(mg.ones(3, dtype=mg.int64)), TypeError, "pinv: expected a float"),
+        (lambda: mg.linalg.cond(mg.ones(2, 3), 1), ValueError, "cond: expected square"),
+        (lambda: mg.linalg.cond(mg.zeros(2, 2), "fro"), mg.linalg.LinAlgError,
+         "inv: Singular matrix"),
+        (lambda: mg.linalg.solve_triangular(mg.eye(2), mg.ones(2), upper=True), ValueError,
+         r"solve_triangular: B must be a matrix .*\(2,\)"),
         (lambda: mg.linalg.multi_dot([mg.ones(2, 2)]), ValueError,
          "multi_dot: expected at least 2 tensors"),
         (lambda: mg.linalg.multi_dot([mg.ones(2, 2), mg.ones(2), mg.ones(2, 2)]), ValueError,

@@ -50,6 +50,9 @@ DIFFERENTIABLE = {
     "svd_wide": (_svd_invariants, WIDE),
     "pinv_lstsq": (lambda a, b: linalg.pinv(a) @ b + linalg.lstsq(a, b).solution, TALL, TALL),
     "matrix_power": (lambda a: linalg.matrix_power(a, 3) + linalg.matrix_power(a, -2), SQUARE),
+    "solve_triangular_cond": (lambda a, b: linalg.solve_triangular(a, b, upper=True)
+                              + linalg.cond(a).reshape(2, 1, 1) + linalg.cond(a, 1).reshape(2, 1, 1),
+                              SQUARE, SQUARE),
     "matrix_exp": (lambda a: linalg.matrix_exp(a) + linalg.matrix_exp(a / 8), SQUARE),
     "norms": (lambda a: linalg.matrix_norm(a, "nuc") + linalg.matrix_norm(a, 1)
               + linalg.matrix_norm(a, -2) + linalg.vector_norm(a, 3, dim=(1, 2)), TALL),
