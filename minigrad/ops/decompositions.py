@@ -18,7 +18,6 @@ from minigrad.ops.linalg import (
     pack,
     transposed,
     unpack,
-    unpack_arrays,
 )
 
 QRResult = namedtuple("QRResult", ["Q", "R"])
@@ -85,7 +84,7 @@ class QR(Function):
                 f"qr: no gradient with mode='complete' for {m}×{n} matrices (more rows than "
                 "columns: Q is not unique); use mode='reduced'"
             )
-        g_q, g_r = unpack_arrays(g, [self.q.shape[-2:], self.r.shape[-2:]])
+        g_q, g_r = unpack(g, [self.q.shape[-2:], self.r.shape[-2:]])
         if m >= n:
             return self._square_or_tall(self.q, self.r, g_q, g_r)
         y = self.q @ self.r[..., m:]  # Y itself, rebuilt from R₂ = QᵀY
@@ -119,7 +118,7 @@ class Eigh(Function):
     def backward(self, g):
         xp, values, vectors = array_module(g), self.values, self.vectors
         n = values.shape[-1]
-        g_values, g_vectors = unpack_arrays(g, [(n,), (n, n)])
+        g_values, g_vectors = unpack(g, [(n,), (n, n)])
         projected = transposed(vectors) @ g_vectors
         gaps = values[..., None, :] - values[..., :, None]  # λ_j − λ_i
         gaps = gaps + xp.eye(n, dtype=gaps.dtype)  # the diagonal of skew(.) is 0: any divisor
@@ -165,7 +164,7 @@ class SVD(Function):
     def backward(self, g):
         xp, u, s, vh = array_module(g), self.u, self.s, self.vh
         (m, k), n = u.shape[-2:], vh.shape[-1]
-        g_u, g_s, g_vh = unpack_arrays(g, [u.shape[-2:], s.shape[-1:], vh.shape[-2:]])
+        g_u, g_s, g_vh = unpack(g, [u.shape[-2:], s.shape[-1:], vh.shape[-2:]])
         if self.full_matrices and m != n:
             raise RuntimeError(
                 f"svd: no gradient with full_matrices=True for {m}×{n} matrices (U or Vh has "

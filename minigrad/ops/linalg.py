@@ -14,8 +14,8 @@ Each needs A invertible: at a singular A, det's and slogdet's backward raise Lin
 The library (numpy.linalg on the CPU, cupy.linalg on the GPU) does the factorizing; a failure
 it reports (a singular matrix, a matrix that is not positive-definite, an SVD or eigh that
 did not converge, as on NaN input) is raised as our `LinAlgError`, naming the op and the
-shape. CuPy by default does not check and returns inf or
-nan instead of raising, to avoid waiting for the GPU.
+shape. CuPy by default does not check (that would mean waiting for the GPU): there such a
+matrix gives inf or nan instead.
 
 Some ops return two tensors that both carry gradients (slogdet here, and qr, eigh, svd in
 decompositions.py). A minigrad Function has one output, so their forward packs the results
@@ -30,15 +30,16 @@ import numpy as np
 
 from minigrad.autograd import Function
 from minigrad.backend import array_module
+from minigrad.checks import broadcast_error
 from minigrad.ops.movement import expand
 
 SlogdetResult = namedtuple("SlogdetResult", ["sign", "logabsdet"])
 
 
 class LinAlgError(ValueError):
-    """A matrix the factorization cannot handle: singular (inv, solve) or not
-    positive-definite (cholesky). A ValueError, like our other bad-input errors (PyTorch's
-    torch.linalg.LinAlgError is a RuntimeError)."""
+    """A matrix the library cannot factorize: singular (inv, solve), not positive-definite
+    (cholesky), or one on which the iteration did not converge (svd, eigh). A ValueError,
+    like our other bad-input errors (PyTorch's torch.linalg.LinAlgError is a RuntimeError)."""
 
 
 def check_matrices(op, a, square=True):
@@ -80,14 +81,10 @@ def _spans(shapes):
         start = stop
 
 
-def unpack_arrays(packed, shapes):
-    """pack's inverse on arrays: backward splits a packed gradient this way."""
-    batch = packed.shape[:-1]
-    return [packed[..., i:j].reshape(batch + shape) for i, j, shape in _spans(shapes)]
-
-
 def unpack(packed, shapes):
-    """pack's inverse on a tensor: each output a slice of it, so gradients flow back."""
+    """pack's inverse: each output a slice of `packed`, reshaped. On a tensor (the caller
+    splitting a Function's result, so gradients flow back through the slices) or on an array
+    (backward splitting a packed gradient)."""
     batch = tuple(packed.shape[:-1])
     return [packed[..., i:j].reshape(batch + shape) for i, j, shape in _spans(shapes)]
 
@@ -176,20 +173,19 @@ def solve(A, B, left=True):
     vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and B.shape == A.shape[:-1])
     if not vector and B.ndim < 2:
         raise ValueError(f"solve: B must be a vector or a matrix, got shape {tuple(B.shape)}")
+    shapes = f"A of shape {tuple(A.shape)} and B of shape {tuple(B.shape)}"
     if not left:
         A, B = A.mT, B if vector else B.mT
     columns = B.unsqueeze(-1) if vector else B
     if columns.shape[-2] != A.shape[-1]:
         raise ValueError(
-            f"solve: A of shape {tuple(A.shape)} and B of shape {tuple(B.shape)} do not fit "
-            f"(left={left}): B needs {A.shape[-1]} rows"
+            f"solve: {shapes} do not fit: B needs {A.shape[-1]} "
+            f"{'rows' if left or vector else 'columns'} (left={left})"
         )
-    try:
-        batch = np.broadcast_shapes(A.shape[:-2], columns.shape[:-2])
-    except ValueError:
-        raise ValueError(
-            f"solve: batch dims of A {tuple(A.shape)} and B {tuple(B.shape)} do not broadcast"
-        ) from None
+    error = broadcast_error("solve (batch dims)", A.shape[:-2], columns.shape[:-2])
+    if error is not None:
+        raise error
+    batch = np.broadcast_shapes(A.shape[:-2], columns.shape[:-2])
     X = Solve.apply(expand(A, *batch, *A.shape[-2:]), expand(columns, *batch, *columns.shape[-2:]))
     if vector:
         return X.squeeze(-1)

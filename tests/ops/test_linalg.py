@@ -76,7 +76,7 @@ SINGULAR = mg.tensor([[1.0, 2.0], [2.0, 4.0]])
         (lambda: mg.linalg.solve(mg.eye(2), mg.ones(3, 1)), ValueError,
          r"solve: A of shape \(2, 2\) and B of shape \(3, 1\) do not fit"),
         (lambda: mg.linalg.solve(mg.eye(2).expand(3, 2, 2), mg.ones(2, 2, 1)), ValueError,
-         "solve: batch dims of A"),
+         r"solve \(batch dims\): shapes \(3,\) and \(2,\) cannot be broadcast"),
         (lambda: mg.linalg.solve(mg.eye(2), mg.ones(2, dtype=mg.float64)), TypeError,
          "solve: A and B must have the same dtype"),
     ],
