@@ -95,9 +95,9 @@ class QR(Function):
     @staticmethod
     def _square_or_tall(q, r, g_q, g_r):
         xp = array_module(q)
-        m = r @ transposed(g_r) - transposed(g_q) @ q
-        copyltu = xp.tril(m) + transposed(xp.tril(m, -1))
-        # (…) R⁻ᵀ = ((R⁻¹ (…)ᵀ)ᵀ: a solve instead of an inverse
+        inner = r @ transposed(g_r) - transposed(g_q) @ q  # M of the docstring
+        copyltu = xp.tril(inner) + transposed(xp.tril(inner, -1))
+        # (…) R⁻ᵀ = (R⁻¹ (…)ᵀ)ᵀ: a solve instead of an inverse
         return transposed(xp.linalg.solve(r, transposed(g_q + q @ copyltu)))
 
 
