@@ -1,8 +1,9 @@
 """mg.linalg: PyTorch's torch.linalg, differentiable and batched over leading dims.
 
 The primitives, with their adjoint formulas, live in ops/linalg.py (det, slogdet, inv,
-solve), ops/decompositions.py (cholesky, qr, eigh, svd, ...) and ops/matrix_exp.py. Everything in this file is
-composed from those and from matmul, reductions and movement ops, so its gradient follows:
+solve), ops/decompositions.py (cholesky, qr, eigh, svd, ...) and ops/matrix_exp.py.
+Everything in this file is composed from those and from matmul, reductions and movement ops,
+so its gradient follows:
 
     pinv        V diag(1/S) Uᵀ from svd, small S dropped
     lstsq       from qr and a triangular solve (full rank)
@@ -11,9 +12,9 @@ composed from those and from matmul, reductions and movement ops, so its gradien
     matrix_norm   sums and maxima of |A| (1, inf), singular values (2, nuc), vector_norm (fro)
 
 Errors: a non-square matrix where a square one is needed, or a tensor that is not float32 or
-float64, raise our ValueError / TypeError; a singular matrix in inv or solve and a matrix
-that is not positive-definite in cholesky raise `LinAlgError` (a ValueError) naming the op
-and the shape.
+float64, raise our ValueError / TypeError; a singular matrix in inv or solve, a matrix
+that is not positive-definite in cholesky, and an SVD or eigh that does not converge raise
+`LinAlgError` (a ValueError) naming the op and the shape.
 """
 
 import math
