@@ -13,7 +13,7 @@ Layers of the package, each building on the one before:
     nn, optim, data, ...   built on top
 """
 
-from minigrad import amp, cuda, data, distill, metrics, nn, optim, prune, text  # noqa: F401
+from minigrad import amp, cuda, data, distill, linalg, metrics, nn, optim, prune, text  # noqa: F401
 from minigrad.autograd import (  # noqa: F401  (mg.autograd is the module: mg.autograd.grad)
     enable_grad,
     inference_mode,
@@ -213,7 +213,7 @@ from minigrad.ops.sorting import argsort, sort, topk  # noqa: F401
 from minigrad.ops.split import chunk, narrow, split, unbind  # noqa: F401
 from minigrad.random import manual_seed  # noqa: F401
 from minigrad.serialization import load, save  # noqa: F401
-from minigrad.tensor import Tensor  # noqa: F401
+from minigrad.tensor import Tensor
 
 # shapes, diagonals, products, counting, creation and sampling (one block, for easy merges)
 from minigrad.creation import (  # noqa: F401
@@ -258,6 +258,12 @@ from minigrad.random import bernoulli, multinomial, normal, poisson  # noqa: F40
 
 # automatic mixed precision (one block, for easy merges)
 from minigrad.autocast_mode import autocast, get_autocast_dtype, is_autocast_enabled  # noqa: F401,E402
+
+# linear algebra: torch's top-level names for mg.linalg functions (one block, for easy merges)
+from minigrad.linalg import det, matrix_exp, matrix_power, slogdet  # noqa: F401
+from minigrad.linalg import inv as inverse  # noqa: F401
+
+pinverse = Tensor.pinverse  # torch.pinverse(input, rcond=1e-15): the method, as a function
 
 bool = bool_  # torch.bool (bfloat16 is left out: numpy has no such dtype)
 

@@ -1023,6 +1023,29 @@ class Tensor(ConversionShortcuts):
         """A new tensor of `data` (copied), with this tensor's dtype and device by default."""
         return Tensor(data, dtype or self.dtype, requires_grad, device or self.device)
 
+    # ---- linear algebra (minigrad/linalg.py: mg.linalg) ----------------------------------
+    def det(self):
+        return ops.linalg.det(self)
+
+    def slogdet(self):
+        return ops.linalg.slogdet(self)
+
+    def inverse(self):
+        return ops.linalg.inv(self)
+
+    def matrix_exp(self):
+        return ops.matrix_exp.matrix_exp(self)
+
+    def matrix_power(self, n):
+        from minigrad.linalg import matrix_power  # it composes ops: loaded after Tensor
+
+        return matrix_power(self, n)
+
+    def pinverse(self, rcond=1e-15):
+        from minigrad.linalg import pinv
+
+        return pinv(self, rtol=rcond)
+
     def __setitem__(self, index, value):
         from minigrad.autograd import is_grad_enabled
 

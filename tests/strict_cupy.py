@@ -13,7 +13,9 @@ What it refuses, as CuPy does (cupy/_core/_scalar.pyx, _kernel.pyx, core.pyx):
   * a numpy array (0-d too) as an operand or output of a device computation: TypeError.
     numpy scalars and Python numbers are fine, and so are numpy arrays as indices (CuPy
     copies those to the device) and in `cupy.asarray` / `cupy.array` (the host-to-device copy);
-  * anything that is not an ndarray in a Numba CPU loop (Numba's own typing error).
+  * anything that is not an ndarray in a Numba CPU loop (Numba's own typing error);
+  * named tuples from numpy.linalg (eigh's `.eigenvectors`, ...): cupy.linalg returns plain
+    tuples, so the stand-in does too.
 What it mimics: reductions return 0-d device arrays, not scalars; numpy's ufuncs and array
 functions applied to device arrays dispatch to the device (NEP 13/18), as with CuPy.
 It does not model speed, streams, kernels (`RawModule`) or cuDNN: under it minigrad runs with
@@ -132,7 +134,10 @@ def _to_device_result(value):
     if isinstance(value, (np.ndarray, np.generic)):
         return DeviceArray(np.asarray(value))
     if isinstance(value, (list, tuple)) and any(isinstance(v, np.ndarray) for v in value):
-        return type(value)(_to_device_result(v) for v in value)
+        # numpy.linalg's named tuples (EighResult, SVDResult, ...) come back as plain tuples,
+        # which is what cupy.linalg returns
+        items = [_to_device_result(v) for v in value]
+        return items if isinstance(value, list) else tuple(items)
     return value
 
 

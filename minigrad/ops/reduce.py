@@ -216,23 +216,34 @@ def prod(a, dim=None, keepdim=False):
 
 
 @under_autocast("fp32")
+def vector_norm(x, ord=2, dim=None, keepdim=False):
+    """torch.linalg.vector_norm: (Σ |x|^ord)^(1/ord) over dim (all elements when None),
+    composed from abs, sum and amax, except: ord=2 is √(Σ x²) (EuclideanNorm: gradient 0 at
+    a zero vector, as in PyTorch), 1 is Σ |x|, inf is max |x|, -inf min |x|, and 0 counts the
+    non-zero elements as Σ |sign x| (whose gradient is 0, as in PyTorch)."""
+    check_floating("vector_norm", x)
+    axes = _axes("vector_norm", x, dim)
+    if isinstance(ord, bool) or not isinstance(ord, (int, float)):
+        raise TypeError(f"vector_norm: ord must be a number (inf included), got {ord!r}")
+    if ord == 2:
+        return EuclideanNorm.apply(x, axes=axes, keepdims=keepdim)
+    if ord == 1:
+        return sum(x.abs(), axes, keepdim)
+    if ord == math.inf:
+        return amax(x.abs(), axes, keepdim)
+    if ord == -math.inf:
+        return amin(x.abs(), axes, keepdim)
+    if ord == 0:
+        return sum(x.sign().abs(), axes, keepdim)
+    return sum(x.abs() ** ord, axes, keepdim) ** (1 / ord)
+
+
 def norm(a, p="fro", dim=None, keepdim=False):
-    """torch.norm: (Σ |a|^p)^(1/p) over dim (all elements when None). p=2 and 'fro' are
-    √(Σ a²) (EuclideanNorm: gradient 0 at a zero vector, as in PyTorch), p=1 Σ |a|, p=inf
-    max |a| and p=-inf min |a|, composed from abs, sum and amax."""
-    check_floating("norm", a)
-    axes = _axes("norm", a, dim)
-    if p in ("fro", 2):
-        return EuclideanNorm.apply(a, axes=axes, keepdims=keepdim)
-    if p == 1:
-        return sum(a.abs(), axes, keepdim)
-    if p == math.inf:
-        return amax(a.abs(), axes, keepdim)
-    if p == -math.inf:
-        return amin(a.abs(), axes, keepdim)
-    if isinstance(p, (int, float)) and not isinstance(p, bool) and p > 0:
-        return sum(a.abs() ** p, axes, keepdim) ** (1 / p)
-    raise ValueError(f"norm: p must be 'fro', inf, -inf or a positive number, got {p!r}")
+    """torch.norm: vector_norm over dim with ord p ('fro' is 2, over any number of dims;
+    mg.linalg.matrix_norm has the other matrix norms)."""
+    if isinstance(p, str) and p != "fro":
+        raise ValueError(f"norm: p must be 'fro' or a number, got {p!r}")
+    return vector_norm(a, 2 if p == "fro" else p, dim, keepdim)
 
 
 def any(a, dim=None, keepdim=False):
