@@ -9,6 +9,7 @@ from minigrad.ops import (  # noqa: F401
     einsum,
     elementwise,
     exp_log,
+    gamma_functions,
     indexing,
     matmul,
     movement,

@@ -1,0 +1,96 @@
+"""MultivariateNormal(loc μ, covariance_matrix Σ or scale_tril L) over vectors of k numbers,
+with Σ = L Lᵀ (L the Cholesky factor, lower triangular with a positive diagonal):
+
+    rsample   μ + L ε, ε ~ N(0, I)
+    log_prob  −½ (k ln 2π + ‖L⁻¹(x − μ)‖²) − Σᵢ ln Lᵢᵢ
+    entropy   ½ k (1 + ln 2π) + Σᵢ ln Lᵢᵢ
+    variance  diag Σ = Σⱼ Lᵢⱼ² (row sums of L²)
+
+PyTorch also takes precision_matrix (Σ⁻¹); minigrad does not (NotImplementedError).
+"""
+
+import math
+from typing import ClassVar
+
+import minigrad as mg
+from minigrad.distributions import constraints
+from minigrad.distributions.cholesky import cholesky, solve_lower
+from minigrad.distributions.distribution import Distribution, lazy_property
+
+
+class MultivariateNormal(Distribution):
+    arg_constraints: ClassVar[dict] = {
+        "loc": constraints.real_vector,
+        "covariance_matrix": constraints.positive_definite,
+        "scale_tril": constraints.lower_cholesky,
+    }
+    support = constraints.real_vector
+    has_rsample = True
+
+    def __init__(
+        self,
+        loc,
+        covariance_matrix=None,
+        precision_matrix=None,
+        scale_tril=None,
+        validate_args=None,
+    ):
+        if precision_matrix is not None:
+            raise NotImplementedError(
+                "MultivariateNormal: precision_matrix is not supported; pass covariance_matrix "
+                "or scale_tril"
+            )
+        if (covariance_matrix is None) == (scale_tril is None):
+            raise ValueError(
+                "MultivariateNormal: pass exactly one of covariance_matrix or scale_tril"
+            )
+        matrix = covariance_matrix if scale_tril is None else scale_tril
+        if loc.ndim < 1 or matrix.ndim < 2 or matrix.shape[-2:] != (loc.shape[-1],) * 2:
+            raise ValueError(
+                f"MultivariateNormal: loc (…, k) and a (…, k, k) matrix expected, got shapes "
+                f"{tuple(loc.shape)} and {tuple(matrix.shape)}"
+            )
+        batch_shape = mg.broadcast_shapes(loc.shape[:-1], matrix.shape[:-2])
+        k = loc.shape[-1]
+        self.loc = loc.expand(*batch_shape, k)
+        if scale_tril is not None:
+            self.scale_tril = scale_tril.expand(*batch_shape, k, k)
+        else:
+            self.covariance_matrix = covariance_matrix.expand(*batch_shape, k, k)
+        super().__init__(batch_shape, (k,), validate_args=validate_args)
+        if scale_tril is None:
+            self.scale_tril = cholesky(self.covariance_matrix)
+
+    @lazy_property
+    def covariance_matrix(self):
+        return self.scale_tril @ self.scale_tril.transpose(-1, -2)
+
+    @property
+    def mean(self):
+        return self.loc
+
+    @property
+    def mode(self):
+        return self.loc
+
+    @property
+    def variance(self):
+        return (self.scale_tril**2).sum(-1)
+
+    def _half_log_det(self):
+        return self.scale_tril.diagonal(dim1=-2, dim2=-1).log().sum(-1)
+
+    def rsample(self, sample_shape=()):
+        shape = self._extended_shape(sample_shape)
+        noise = mg.randn(shape, dtype=self.loc.dtype, device=self.loc.device)
+        return self.loc + (self.scale_tril @ noise.unsqueeze(-1)).squeeze(-1)
+
+    def log_prob(self, value):
+        self._validate_sample(value)
+        k = self._event_shape[0]
+        whitened = solve_lower(self.scale_tril, (value - self.loc).unsqueeze(-1)).squeeze(-1)
+        return -0.5 * (k * math.log(2 * math.pi) + (whitened**2).sum(-1)) - self._half_log_det()
+
+    def entropy(self):
+        k = self._event_shape[0]
+        return 0.5 * k * (1 + math.log(2 * math.pi)) + self._half_log_det()
