@@ -40,13 +40,15 @@ class Dirichlet(Distribution):
 
     @property
     def mode(self):
-        """(αₖ − 1)/(α₀ − K) where every αₖ ≥ 1; where all αₖ < 1 the density peaks at the
-        corners, and PyTorch picks the corner of the largest αₖ."""
+        """(αₖ − 1)/(α₀ − K) where every αₖ ≥ 1. Where all αₖ < 1 the density is infinite at
+        every corner of the simplex; PyTorch returns the first corner (its argmax of a row of
+        0/0), and so does this."""
         shifted = (self.concentration - 1).clamp(min=0)
-        mode = shifted / shifted.sum(-1, keepdim=True)
-        corner = mg.nn.functional.one_hot(self.concentration.argmax(-1), self._event_shape[0])
+        total = shifted.sum(-1, keepdim=True)
+        mode = shifted / mg.where(total > 0, total, 1.0)  # 0 only where all αₖ ≤ 1: no 0/0
+        first_corner = (mg.arange(self._event_shape[0], device=mode.device) == 0).to(mode.dtype)
         all_below_one = (self.concentration < 1).all(-1, keepdim=True)
-        return mg.where(all_below_one, corner.to(mode.dtype), mode)
+        return mg.where(all_below_one, first_corner, mode)
 
     @property
     def variance(self):
