@@ -53,8 +53,9 @@ class SolveLower(Function):
     above the diagonal are not read."""
 
     def forward(self, lower, b):
-        self.lower = lower
-        self.out = _solve(array_module(b), lower, b)
+        xp = array_module(b)
+        self.lower = xp.tril(lower)  # what is above the diagonal is not read, as LAPACK's trtrs
+        self.out = _solve(xp, self.lower, b)
         return self.out
 
     def backward(self, g):

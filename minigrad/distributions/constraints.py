@@ -2,6 +2,8 @@
 `Normal.support`). `check(value)` gives a bool tensor: True where the value is allowed, with the
 event dims of a vector constraint (simplex, one-hot) already reduced away."""
 
+import math
+
 import minigrad as mg
 
 
@@ -19,19 +21,17 @@ class Constraint:
 
 
 class _Interval(Constraint):
-    """low ≤ value ≤ high (or < where open); the bounds may be tensors."""
+    """low ≤ value ≤ high (low < value where open_low); the bounds may be tensors."""
 
-    def __init__(self, low, high, open_low=False, open_high=False):
-        self.low, self.high, self.open_low, self.open_high = low, high, open_low, open_high
-        bounds = "(" if open_low else "[", ")" if open_high else "]"
+    def __init__(self, low, high, open_low=False, name=None):
+        self.low, self.high, self.open_low = low, high, open_low
         low_name = "low" if isinstance(low, mg.Tensor) else low
         high_name = "high" if isinstance(high, mg.Tensor) else high
-        super().__init__(f"in {bounds[0]}{low_name}, {high_name}{bounds[1]}", None)
+        super().__init__(name or f"in {'(' if open_low else '['}{low_name}, {high_name}]", None)
 
     def check(self, value):
         above = value > self.low if self.open_low else value >= self.low
-        below = value < self.high if self.open_high else value <= self.high
-        return above & below
+        return above & (value <= self.high)
 
 
 def _integer(value):
@@ -69,8 +69,8 @@ def _matrix(constraint):
 
 
 real = Constraint("real", lambda v: ~v.isnan())
-positive = _Interval(0.0, float("inf"), open_low=True)
-nonnegative = _Interval(0.0, float("inf"))
+positive = _Interval(0.0, math.inf, open_low=True, name="positive")
+nonnegative = _Interval(0.0, math.inf, name="non-negative")
 unit_interval = _Interval(0.0, 1.0)
 boolean = Constraint("0 or 1", lambda v: (v == 0) | (v == 1))
 nonnegative_integer = Constraint("a non-negative integer", lambda v: (v >= 0) & _integer(v))
@@ -85,10 +85,6 @@ positive_definite = _matrix(Constraint("symmetric positive-definite", _is_positi
 
 def interval(low, high):
     return _Interval(low, high)
-
-
-def half_open_interval(low, high):
-    return _Interval(low, high, open_high=True)
 
 
 def integer_interval(low, high):

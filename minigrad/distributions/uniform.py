@@ -1,4 +1,5 @@
-"""Uniform(low, high): density 1/(high − low) on [low, high).
+"""Uniform(low, high): density 1/(high − low) on [low, high) (PyTorch's support check lets
+high itself through, where log_prob is −inf).
 
 rsample  low + (high − low)·u, u ~ U[0, 1)    cdf   (x − low)/(high − low), clamped to [0, 1]
 entropy  ln(high − low)                        icdf  low + p·(high − low)
@@ -26,7 +27,7 @@ class Uniform(Distribution):
 
     @property
     def support(self):
-        return constraints.half_open_interval(self.low, self.high)
+        return constraints.interval(self.low, self.high)  # high itself passes, with density 0
 
     @property
     def mean(self):
