@@ -113,7 +113,8 @@ class OneHotCategorical(Distribution):
         return self.probs * (1 - self.probs)
 
     def _one_hot(self, index):
-        return mg.nn.functional.one_hot(index, self._event_shape[0]).to(self.probs.dtype)
+        categories = mg.arange(self._event_shape[0], device=index.device)
+        return (index.unsqueeze(-1) == categories).to(self.probs.dtype)
 
     def sample(self, sample_shape=()):
         return self._one_hot(self._categorical.sample(sample_shape))

@@ -8,6 +8,8 @@ solver, so `linalg.solve` (an LU solve) stands in: for MultivariateNormal's few-
 matrices the cost does not matter.
 """
 
+import numpy as np
+
 from minigrad.autograd import Function
 from minigrad.backend import array_module
 from minigrad.ops.stacking import broadcast_shapes
@@ -31,7 +33,7 @@ class Cholesky(Function):
         xp = array_module(a)
         try:
             self.out = xp.linalg.cholesky(a)
-        except xp.linalg.LinAlgError as error:
+        except np.linalg.LinAlgError as error:  # numpy's; CuPy returns nan instead of raising
             raise ValueError(
                 f"cholesky: the matrix of shape {tuple(a.shape)} is not positive-definite"
             ) from error

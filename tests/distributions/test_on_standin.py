@@ -1,6 +1,6 @@
 """The distributions on 'cuda' through the strict CuPy stand-in (tests/strict_cupy.py): log_prob,
 entropy, rsample, kl_divergence and their gradients, and the samples (drawn on the host from the
-same seeded generator), must equal the CPU's."""
+same seeded generator), must equal the CPU's; the `gpu` tests do the same on a real GPU."""
 
 import numpy as np
 import pytest
@@ -25,6 +25,7 @@ def _value(array, like):
 
 # name: (fn of float32 tensors on one device, its input arrays)
 DIFFERENTIABLE = {
+    "lgamma_digamma": (lambda x: x.lgamma() + mg.digamma(x * 2) + (x - 3).lgamma(), POSITIVE),
     "normal": (lambda m, s: D.Normal(m, s).log_prob(_value(REAL, m)) + D.Normal(m, s).cdf(m)
                + _seeded_rsample(D.Normal(m, s)).sum(0) + D.Normal(m, s).entropy(), REAL, POSITIVE),
     "laplace_exponential": (lambda m, s: D.Laplace(m, s).log_prob(m * 2) + D.Exponential(s).cdf(s)
@@ -65,6 +66,14 @@ SAMPLED = {
 
 @pytest.mark.parametrize("name", sorted(DIFFERENTIABLE))
 def test_distribution_on_standin_cuda(standin_gpu, name):
+    fn, *arrays = DIFFERENTIABLE[name]
+    for cpu, cuda in zip(run_on("cpu", fn, *arrays), run_on("cuda", fn, *arrays)):
+        np.testing.assert_allclose(cuda, cpu, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("name", sorted(DIFFERENTIABLE))
+def test_distribution_matches_cpu_on_cuda(name):
     fn, *arrays = DIFFERENTIABLE[name]
     for cpu, cuda in zip(run_on("cpu", fn, *arrays), run_on("cuda", fn, *arrays)):
         np.testing.assert_allclose(cuda, cpu, rtol=1e-5, atol=1e-6)
