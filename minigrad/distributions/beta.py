@@ -46,9 +46,6 @@ class Beta(Distribution):
         total = self.concentration1 + self.concentration0
         return self.concentration1 * self.concentration0 / (total**2 * (total + 1))
 
-    def rsample(self, sample_shape=()):
-        return self._dirichlet.rsample(sample_shape)
-
     def sample(self, sample_shape=()):
         return self._dirichlet.sample(sample_shape)[..., 0]
 

@@ -8,8 +8,6 @@ import minigrad as mg
 
 
 class Constraint:
-    event_dim = 0  # how many rightmost dims one checked value spans
-
     def __init__(self, name, test):
         self.name, self.test = name, test
 
@@ -58,29 +56,17 @@ def _is_positive_definite(value):
     return symmetric & (eigenvalues > 0).all(-1)
 
 
-def _vector(constraint):
-    constraint.event_dim = 1
-    return constraint
-
-
-def _matrix(constraint):
-    constraint.event_dim = 2
-    return constraint
-
-
 real = Constraint("real", lambda v: ~v.isnan())
 positive = _Interval(0.0, math.inf, open_low=True, name="positive")
 nonnegative = _Interval(0.0, math.inf, name="non-negative")
 unit_interval = _Interval(0.0, 1.0)
 boolean = Constraint("0 or 1", lambda v: (v == 0) | (v == 1))
 nonnegative_integer = Constraint("a non-negative integer", lambda v: (v >= 0) & _integer(v))
-real_vector = _vector(Constraint("a real vector", lambda v: (~v.isnan()).all(-1)))
-simplex = _vector(Constraint("on the simplex (non-negative, summing to 1)", _is_simplex))
-one_hot = _vector(Constraint("one-hot", _is_one_hot))
-lower_cholesky = _matrix(
-    Constraint("lower-triangular with a positive diagonal", _is_lower_cholesky)
-)
-positive_definite = _matrix(Constraint("symmetric positive-definite", _is_positive_definite))
+real_vector = Constraint("a real vector", lambda v: (~v.isnan()).all(-1))
+simplex = Constraint("on the simplex (non-negative, summing to 1)", _is_simplex)
+one_hot = Constraint("one-hot", _is_one_hot)
+lower_cholesky = Constraint("lower-triangular with a positive diagonal", _is_lower_cholesky)
+positive_definite = Constraint("symmetric positive-definite", _is_positive_definite)
 
 
 def interval(low, high):

@@ -45,6 +45,8 @@ class MultivariateNormal(Distribution):
                 "MultivariateNormal: pass exactly one of covariance_matrix or scale_tril"
             )
         matrix = covariance_matrix if scale_tril is None else scale_tril
+        if not isinstance(loc, mg.Tensor) or not isinstance(matrix, mg.Tensor):
+            raise TypeError("MultivariateNormal: loc and the matrix must be tensors")
         if loc.ndim < 1 or matrix.ndim < 2 or matrix.shape[-2:] != (loc.shape[-1],) * 2:
             raise ValueError(
                 f"MultivariateNormal: loc (…, k) and a (…, k, k) matrix expected, got shapes "

@@ -64,6 +64,8 @@ def test_a_value_that_is_not_a_tensor_raises_type_error():
         D.Normal(0.0, 1.0).log_prob(0.5)
     with pytest.raises(TypeError, match="expected tensors or numbers as parameters, got str"):
         D.Normal("0", 1.0)
+    with pytest.raises(TypeError, match="MultivariateNormal: loc and the matrix must be tensors"):
+        D.MultivariateNormal([0.0], mg.eye(1))
 
 
 def test_what_is_left_out_says_so():
@@ -71,7 +73,7 @@ def test_what_is_left_out_says_so():
         D.kl_divergence(D.Normal(0.0, 1.0), D.Exponential(1.0))
     with pytest.raises(NotImplementedError, match="Gamma.rsample"):
         D.Gamma(1.0, 1.0).rsample()
-    with pytest.raises(NotImplementedError, match="Beta.rsample|Dirichlet.rsample"):
+    with pytest.raises(NotImplementedError, match="Beta has no rsample"):
         D.Beta(1.0, 1.0).rsample()
     with pytest.raises(NotImplementedError, match="Poisson.entropy"):
         D.Poisson(t(1.0)).entropy()
