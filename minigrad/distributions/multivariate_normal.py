@@ -1,12 +1,13 @@
-"""MultivariateNormal(loc μ, covariance_matrix Σ or scale_tril L) over vectors of k numbers,
-with Σ = L Lᵀ (L the Cholesky factor, lower triangular with a positive diagonal):
+"""MultivariateNormal(loc μ, and covariance_matrix Σ, precision_matrix Σ⁻¹ or scale_tril L) over
+vectors of k numbers, with Σ = L Lᵀ (L the Cholesky factor, lower triangular with a positive
+diagonal), which every method uses:
 
     rsample   μ + L ε, ε ~ N(0, I)
     log_prob  −½ (k ln 2π + ‖L⁻¹(x − μ)‖²) − Σᵢ ln Lᵢᵢ
     entropy   ½ k (1 + ln 2π) + Σᵢ ln Lᵢᵢ
     variance  diag Σ = Σⱼ Lᵢⱼ² (row sums of L²)
 
-PyTorch also takes precision_matrix (Σ⁻¹); minigrad does not (NotImplementedError).
+From a precision matrix P = Lₚ Lₚᵀ: Σ = P⁻¹ = Lₚ⁻ᵀ Lₚ⁻¹, and L = cholesky(Σ).
 """
 
 import math
@@ -22,6 +23,7 @@ class MultivariateNormal(Distribution):
     arg_constraints: ClassVar[dict] = {
         "loc": constraints.real_vector,
         "covariance_matrix": constraints.positive_definite,
+        "precision_matrix": constraints.positive_definite,
         "scale_tril": constraints.lower_cholesky,
     }
     support = constraints.real_vector
@@ -35,16 +37,18 @@ class MultivariateNormal(Distribution):
         scale_tril=None,
         validate_args=None,
     ):
-        if precision_matrix is not None:
-            raise NotImplementedError(
-                "MultivariateNormal: precision_matrix is not supported; pass covariance_matrix "
-                "or scale_tril"
-            )
-        if (covariance_matrix is None) == (scale_tril is None):
+        given = {
+            "covariance_matrix": covariance_matrix,
+            "precision_matrix": precision_matrix,
+            "scale_tril": scale_tril,
+        }
+        given = [(name, matrix) for name, matrix in given.items() if matrix is not None]
+        if len(given) != 1:
             raise ValueError(
-                "MultivariateNormal: pass exactly one of covariance_matrix or scale_tril"
+                "MultivariateNormal: pass exactly one of covariance_matrix, precision_matrix or "
+                "scale_tril"
             )
-        matrix = covariance_matrix if scale_tril is None else scale_tril
+        name, matrix = given[0]
         if not isinstance(loc, mg.Tensor) or not isinstance(matrix, mg.Tensor):
             raise TypeError("MultivariateNormal: loc and the matrix must be tensors")
         if loc.ndim < 1 or matrix.ndim < 2 or matrix.shape[-2:] != (loc.shape[-1],) * 2:
@@ -55,13 +59,18 @@ class MultivariateNormal(Distribution):
         batch_shape = mg.broadcast_shapes(loc.shape[:-1], matrix.shape[:-2])
         k = loc.shape[-1]
         self.loc = loc.expand(*batch_shape, k)
-        if scale_tril is not None:
-            self.scale_tril = scale_tril.expand(*batch_shape, k, k)
-        else:
-            self.covariance_matrix = covariance_matrix.expand(*batch_shape, k, k)
+        setattr(self, name, matrix.expand(*batch_shape, k, k))
         super().__init__(batch_shape, (k,), validate_args=validate_args)
-        if scale_tril is None:
+        if name == "covariance_matrix":
             self.scale_tril = cholesky(self.covariance_matrix)
+        elif name == "precision_matrix":
+            inverse_factor = _inverse_lower(cholesky(self.precision_matrix))  # Lₚ⁻¹
+            self.scale_tril = cholesky(inverse_factor.transpose(-1, -2) @ inverse_factor)
+
+    @lazy_property
+    def precision_matrix(self):
+        inverse = _inverse_lower(self.scale_tril)
+        return inverse.transpose(-1, -2) @ inverse  # (L Lᵀ)⁻¹ = L⁻ᵀ L⁻¹
 
     @lazy_property
     def covariance_matrix(self):
@@ -96,3 +105,8 @@ class MultivariateNormal(Distribution):
     def entropy(self):
         k = self._event_shape[0]
         return 0.5 * k * (1 + math.log(2 * math.pi)) + self._half_log_det()
+
+
+def _inverse_lower(lower):
+    k = lower.shape[-1]
+    return solve_lower(lower, mg.eye(k, dtype=lower.dtype, device=lower.device))

@@ -34,6 +34,9 @@ def t(*values):
     (lambda: D.MultivariateNormal(t(0.0, 0.0), scale_tril=mg.tensor([[1.0, 1.0], [0.0, 1.0]])),
      "parameter scale_tril .* lower-triangular"),
     (lambda: D.MultivariateNormal(t(0.0, 0.0), mg.eye(2), scale_tril=mg.eye(2)), "exactly one"),
+    (lambda: D.MultivariateNormal(t(0.0, 0.0)), "exactly one of covariance_matrix, precision"),
+    (lambda: D.MultivariateNormal(t(0.0, 0.0), precision_matrix=-mg.eye(2)),
+     "parameter precision_matrix .* positive-definite"),
     (lambda: D.MultivariateNormal(t(0.0, 0.0, 0.0), mg.eye(2)), r"shapes \(3,\) and \(2, 2\)"),
     (lambda: D.Independent(D.Normal(t(0.0), t(1.0)), 2), "reinterpreted_batch_ndims must be in"),
     (lambda: cholesky(mg.tensor([[1.0, 2.0], [2.0, 1.0]])), "cholesky: .* not positive-definite"),
@@ -81,8 +84,6 @@ def test_what_is_left_out_says_so():
         D.Bernoulli(probs=t(0.5)).rsample()
     with pytest.raises(NotImplementedError, match="total_count must be the same"):
         D.Binomial(mg.tensor([2.0, 3.0]), probs=t(0.5, 0.5)).entropy()
-    with pytest.raises(NotImplementedError, match="precision_matrix"):
-        D.MultivariateNormal(t(0.0), precision_matrix=mg.eye(1))
 
 
 def test_validate_args_false_skips_the_checks_as_pytorch():

@@ -60,6 +60,8 @@ FAMILIES = {
     "binomial": (lambda p: D.Binomial(5, probs=p), [u(0.1, 0.9, 3)], np.array([0.0, 2.0, 5.0])),
     "mvn_covariance": (lambda m, c: D.MultivariateNormal(m, covariance_matrix=(c + c.T) / 2),
                        [u(-1, 1, 3), SPD], u(-2, 2, 2, 3)),
+    "mvn_precision": (lambda m, p: D.MultivariateNormal(m, precision_matrix=(p + p.T) / 2),
+                      [u(-1, 1, 3), SPD], u(-2, 2, 2, 3)),
     "mvn_scale_tril": (lambda m, s: D.MultivariateNormal(m, scale_tril=s.tril()),
                        [u(-1, 1, 3), np.linalg.cholesky(SPD)], u(-2, 2, 3)),
     "independent": (lambda m, s: D.Independent(D.Normal(m, s), 1), [u(-1, 1, 3), u(0.5, 2, 3)],
@@ -101,8 +103,8 @@ def _fixed_noise(make):
     return draw
 
 
-@pytest.mark.parametrize("name", ["normal", "uniform", "exponential", "laplace",
-                                  "mvn_covariance", "mvn_scale_tril", "independent"])
+@pytest.mark.parametrize("name", ["normal", "uniform", "exponential", "laplace", "mvn_covariance",
+                                  "mvn_precision", "mvn_scale_tril", "independent"])
 def test_rsample_gradients_flow_to_the_parameters(name):
     make, params, _ = FAMILIES[name]
     check_gradients(_fixed_noise(make), *params)
