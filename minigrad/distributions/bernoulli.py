@@ -11,17 +11,11 @@ import minigrad as mg
 from minigrad.distributions import constraints
 from minigrad.distributions.distribution import (
     Distribution,
+    binary_probs_and_logits,
     broadcast_all,
-    probs_to_logits,
+    probs_or_logits,
 )
 from minigrad.ops.elementwise import softplus
-
-
-def probs_or_logits(name, probs, logits):
-    """The one of probs/logits that was given; both or neither is an error (as PyTorch)."""
-    if (probs is None) == (logits is None):
-        raise ValueError(f"{name}: pass either probs or logits, not both and not neither")
-    return (probs, "probs") if probs is not None else (logits, "logits")
 
 
 class Bernoulli(Distribution):
@@ -34,10 +28,7 @@ class Bernoulli(Distribution):
     def __init__(self, probs=None, logits=None, validate_args=None):
         given, kind = probs_or_logits("Bernoulli", probs, logits)
         (given,) = broadcast_all(given)
-        if kind == "probs":
-            self.probs, self.logits = given, probs_to_logits(given, is_binary=True)
-        else:
-            self.logits, self.probs = given, given.sigmoid()
+        self.probs, self.logits = binary_probs_and_logits(given, kind)
         super().__init__(given.shape, validate_args=validate_args)
 
     @property

@@ -13,11 +13,11 @@ from typing import ClassVar
 import minigrad as mg
 from minigrad.backend import to_device, to_numpy
 from minigrad.distributions import constraints
-from minigrad.distributions.bernoulli import probs_or_logits
 from minigrad.distributions.distribution import (
     Distribution,
+    binary_probs_and_logits,
     broadcast_all,
-    probs_to_logits,
+    probs_or_logits,
 )
 from minigrad.ops.elementwise import softplus
 from minigrad.ops.gamma_functions import lgamma
@@ -35,10 +35,7 @@ class Binomial(Distribution):
         given, kind = probs_or_logits("Binomial", probs, logits)
         self.total_count, given = broadcast_all(total_count, given)
         self.total_count = self.total_count.to(given.dtype)
-        if kind == "probs":
-            self.probs, self.logits = given, probs_to_logits(given, is_binary=True)
-        else:
-            self.logits, self.probs = given, given.sigmoid()
+        self.probs, self.logits = binary_probs_and_logits(given, kind)
         super().__init__(given.shape, validate_args=validate_args)
 
     @property

@@ -14,8 +14,11 @@ import numpy as np
 
 import minigrad as mg
 from minigrad.distributions import constraints
-from minigrad.distributions.bernoulli import probs_or_logits
-from minigrad.distributions.distribution import Distribution, probs_to_logits
+from minigrad.distributions.distribution import (
+    Distribution,
+    probs_or_logits,
+    probs_to_logits,
+)
 
 
 class Categorical(Distribution):

@@ -167,3 +167,18 @@ def probs_to_logits(probs, is_binary=False):
     eps = float(np.finfo(probs.dtype).eps)
     clamped = probs.clamp(eps, 1 - eps)
     return clamped.log() - (-clamped).log1p() if is_binary else clamped.log()
+
+
+def probs_or_logits(name, probs, logits):
+    """The one of probs/logits that was given; both or neither is an error (as PyTorch)."""
+    if (probs is None) == (logits is None):
+        raise ValueError(f"{name}: pass either probs or logits, not both and not neither")
+    return (probs, "probs") if probs is not None else (logits, "logits")
+
+
+def binary_probs_and_logits(given, kind):
+    """(probs, logits) of a two-outcome parameter given as one of them (kind "probs" or
+    "logits"): the other is σ(logits), or the log-odds of the clamped probs."""
+    if kind == "probs":
+        return given, probs_to_logits(given, is_binary=True)
+    return given.sigmoid(), given
