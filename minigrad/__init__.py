@@ -270,3 +270,8 @@ bool = bool_  # torch.bool (bfloat16 is left out: numpy has no such dtype)
 float = float32
 clip = clamp
 concat = concatenate = cat
+
+# ---- probability distributions and the gamma functions they need (distributions) ----
+from minigrad import distributions  # noqa: F401
+from minigrad.ops.gamma_functions import digamma, lgamma  # noqa: F401
+# ---- end distributions ----

@@ -719,6 +719,13 @@ class Tensor(ConversionShortcuts):
     def erfinv(self):
         return ops.special.erfinv(self)
 
+    # lgamma, digamma (ops/gamma_functions.py; the distributions' log-densities use them)
+    def lgamma(self):
+        return ops.gamma_functions.lgamma(self)
+
+    def digamma(self):
+        return ops.gamma_functions.digamma(self)
+
     def trunc(self):
         return ops.elementwise.trunc(self)
 

@@ -10,6 +10,7 @@ from minigrad.ops import (  # noqa: F401
     einsum,
     elementwise,
     exp_log,
+    gamma_functions,
     indexing,
     linalg,
     matmul,
