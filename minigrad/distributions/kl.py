@@ -9,7 +9,6 @@ import minigrad as mg
 from minigrad.distributions.bernoulli import Bernoulli
 from minigrad.distributions.beta import Beta
 from minigrad.distributions.categorical import Categorical, OneHotCategorical
-from minigrad.distributions.cholesky import solve_lower
 from minigrad.distributions.dirichlet import Dirichlet, log_beta_function
 from minigrad.distributions.exponential import Exponential
 from minigrad.distributions.gamma import Gamma
@@ -17,6 +16,7 @@ from minigrad.distributions.independent import Independent
 from minigrad.distributions.multivariate_normal import MultivariateNormal
 from minigrad.distributions.normal import Normal
 from minigrad.distributions.uniform import Uniform
+from minigrad.linalg import solve_triangular
 from minigrad.ops.elementwise import softplus
 from minigrad.ops.gamma_functions import digamma, lgamma
 
@@ -129,8 +129,8 @@ def _kl_mvn_mvn(p, q):
             f"{q.event_shape} cannot be compared"
         )
     k = p.event_shape[0]
-    trace = (solve_lower(q.scale_tril, p.scale_tril) ** 2).sum((-2, -1))
-    shift = solve_lower(q.scale_tril, (q.loc - p.loc).unsqueeze(-1)).squeeze(-1)
+    trace = (solve_triangular(q.scale_tril, p.scale_tril, upper=False) ** 2).sum((-2, -1))
+    shift = solve_triangular(q.scale_tril, (q.loc - p.loc).unsqueeze(-1), upper=False).squeeze(-1)
     return q._half_log_det() - p._half_log_det() + 0.5 * (trace + (shift**2).sum(-1) - k)
 
 

@@ -15,8 +15,8 @@ from typing import ClassVar
 
 import minigrad as mg
 from minigrad.distributions import constraints
-from minigrad.distributions.cholesky import cholesky, solve_lower
 from minigrad.distributions.distribution import Distribution, lazy_property
+from minigrad.linalg import cholesky, solve_triangular
 
 
 class MultivariateNormal(Distribution):
@@ -99,7 +99,9 @@ class MultivariateNormal(Distribution):
     def log_prob(self, value):
         self._validate_sample(value)
         k = self._event_shape[0]
-        whitened = solve_lower(self.scale_tril, (value - self.loc).unsqueeze(-1)).squeeze(-1)
+        whitened = solve_triangular(
+            self.scale_tril, (value - self.loc).unsqueeze(-1), upper=False
+        ).squeeze(-1)
         return -0.5 * (k * math.log(2 * math.pi) + (whitened**2).sum(-1)) - self._half_log_det()
 
     def entropy(self):
@@ -109,4 +111,4 @@ class MultivariateNormal(Distribution):
 
 def _inverse_lower(lower):
     k = lower.shape[-1]
-    return solve_lower(lower, mg.eye(k, dtype=lower.dtype, device=lower.device))
+    return solve_triangular(lower, mg.eye(k, dtype=lower.dtype, device=lower.device), upper=False)
