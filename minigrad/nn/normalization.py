@@ -128,7 +128,9 @@ class _InstanceNorm(_BatchNorm):
     (N, C, *spatial) or one sample (C, *spatial).
 
     The running statistics work as batch norm's (hence the shared base), but are off by
-    default, as are γ and β: affine=False, track_running_stats=False, as in PyTorch.
+    default, as are γ and β: affine=False, track_running_stats=False, as in PyTorch. As in
+    PyTorch, they move by `momentum` (momentum=None: not at all), and num_batches_tracked
+    stays 0.
     """
 
     spatial_dims = None  # 1 for sequences, 2 for images, 3 for volumes
@@ -147,7 +149,7 @@ class _InstanceNorm(_BatchNorm):
                 f"{type(self).__name__}({self.num_features}): expected input (N, C, {axes}) or "
                 f"(C, {axes}) with C={self.num_features}, got shape {tuple(input.shape)}"
             )
-        average_factor = self._count_batch_and_average_factor()
+        average_factor = 0.0 if self.momentum is None else self.momentum
         use_input_stats = self.training or not self.track_running_stats
         return on_image_batch(input, lambda batch: F.instance_norm(
             batch, self.running_mean, self.running_var, self.weight, self.bias,
