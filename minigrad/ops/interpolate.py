@@ -28,6 +28,11 @@ taps past the edge reading the edge pixel. Indices are computed in float32 for f
 input (float64 for float64), as PyTorch does: a nearest index can flip where i·scale lands
 within rounding of an integer. 'area' is adaptive average pooling to the output size, whose
 averaging matrices it uses.
+
+One departure: PyTorch 2.13's own backward of 'nearest' on volumes does not always match its
+forward when a scale_factor is given (scale_factor (1.1, 2.1, 0.6) on a 5×4×6 volume sends
+gradients to pixels the forward never read). The gradient here is the transpose of the
+forward, which does match PyTorch's forward (tests/fixtures/make_torch_fixtures_volumes.py).
 """
 
 import math
