@@ -109,7 +109,8 @@ def window_maxima(padded, taps, padding):
     """(maxima, indices) of the windows of padded images (N, C, *spatial), where taps[k] is a
     table (windows along axis k, taps of a window) of the pixels each window covers along
     that axis, in increasing order: for images, the rows and the columns; window (i, j) is
-    rows[i] × cols[j]. indices are flat (h·W + w) in the image without its `padding`. The
+    rows[i] × cols[j]. indices are flat (h·W + w; d·H·W + h·W + w in a volume) in the image
+    without its `padding`. The
     reference version, on numpy or CuPy: the windows are gathered into one array and argmax
     finds the first maximum."""
     xp = array_module(padded)

@@ -111,7 +111,7 @@ def test_volume_layers_keep_float32():
                   nn.AvgPool3d(2), nn.AdaptiveAvgPool3d(2), nn.AdaptiveMaxPool3d(2),
                   nn.BatchNorm3d(2), nn.InstanceNorm3d(2)):
         assert layer(x).dtype == np.float32, type(layer).__name__
-    assert F.interpolate(x, scale_factor=2, mode="trilinear").dtype == np.float32
+    assert nn.Upsample(scale_factor=2, mode="trilinear")(x).dtype == np.float32
 
 
 def test_conv3d_parameters_have_pytorch_names_shapes_and_init():
