@@ -42,12 +42,12 @@ What the ops call (kernels.dispatch; CuPy float32 arrays in, CuPy arrays out):
 
 Where minigrad calls them, for float32 CuPy arrays:
     minigrad/ops/matmul.py      matmul_arrays: every product on the GPU, Linear's included
-    minigrad/ops/conv.py        the Conv2d Function's three steps (groups=1; bias and groups
-                                stay in ops/conv.py)
+    minigrad/ops/conv.py        the Convolution Function's three steps (images, groups=1;
+                                bias, groups and volumes stay in ops/conv.py)
     minigrad/ops/attention.py   FusedAttentionGPU, for head dim <= 64, no dropout, and masks
                                 that only hide padding keys (or causal)
     minigrad/optim/adam.py      plain Adam/AdamW (not amsgrad) on float32 parameters
-The Conv2d Function, not the array functions of ops/conv.py, calls the kernels because
+The Convolution Function, not the array functions of ops/conv.py, calls the kernels because
 vendor.py falls back to those array functions where CuPy has no cuDNN, and would call itself.
 The CPU never imports this package.
 """

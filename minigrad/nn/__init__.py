@@ -124,3 +124,13 @@ from minigrad.nn.loss import (  # noqa: F401
     TripletMarginWithDistanceLoss,
 )
 from minigrad.nn.normalization import LocalResponseNorm  # noqa: F401
+# 3-D (volumetric) layers, and the 1-D and 3-D norms
+from minigrad.nn.conv import Conv3d  # noqa: F401
+from minigrad.nn.conv_transpose import ConvTranspose3d  # noqa: F401
+from minigrad.nn.normalization import BatchNorm3d, InstanceNorm1d, InstanceNorm3d  # noqa: F401
+from minigrad.nn.pooling import (  # noqa: F401
+    AdaptiveAvgPool3d,
+    AdaptiveMaxPool3d,
+    AvgPool3d,
+    MaxPool3d,
+)

@@ -1,15 +1,15 @@
-"""`Conv1d` and `Conv2d`: convolution layers with a learnable kernel bank (torch.nn's); the
-transposed ones subclass `_ConvNd` in nn/conv_transpose.py.
+"""`Conv1d`, `Conv2d` and `Conv3d`: convolution layers with a learnable kernel bank
+(torch.nn's); the transposed ones subclass `_ConvNd` in nn/conv_transpose.py.
 
-They differ only in the number of spatial dims (sequences or images) and the function they
-call; `_ConvNd` holds the rest: the arguments, the parameters and their initialisation."""
+They differ only in the number of spatial dims (sequences, images or volumes) and the function
+they call; `_ConvNd` holds the rest: the arguments, the parameters and their initialisation."""
 
 import math
 
 from minigrad import dtypes
 from minigrad.nn.functional.conv import conv1d
 from minigrad.nn.module import Module, Parameter
-from minigrad.ops.conv import check_groups, conv2d, conv_padding
+from minigrad.ops.conv import check_groups, conv2d, conv3d, conv_padding
 from minigrad.ops.window_args import ntuple
 from minigrad.random import generator
 
@@ -28,7 +28,7 @@ class _ConvNd(Module):
     = √(1/3), times √3 for a uniform's spread, over √fan_in).
     """
 
-    spatial_dims = None  # 1 for sequences, 2 for images
+    spatial_dims = None  # 1 for sequences, 2 for images, 3 for volumes
     convolve = None  # the function of nn.functional that a subclass applies
     transposed = False  # ConvTranspose: weight (in_channels, out_channels/groups, *kernel_size)
 
@@ -57,10 +57,10 @@ class _ConvNd(Module):
         self.dilation = ntuple(name, "dilation", dilation, dims)
         if isinstance(padding, str) and self.transposed:
             raise ValueError(f"{name}: padding must be an int or a tuple, got {padding!r}")
-        if isinstance(padding, str):  # reject a bad one now; as an image one pixel high
-            height = (1,) * (2 - dims)
+        if isinstance(padding, str):  # reject a bad one now; a sequence as a one-row image
+            height = (1,) * max(2 - dims, 0)
             conv_padding(padding, height + self.kernel_size, height + self.stride,
-                         height + self.dilation)
+                         height + self.dilation, name)
         else:
             padding = ntuple(name, "padding", padding, dims, minimum=0)
         self.padding = padding
@@ -110,6 +110,14 @@ class Conv2d(_ConvNd):
 
     spatial_dims = 2
     convolve = staticmethod(conv2d)
+
+
+class Conv3d(_ConvNd):
+    """Over volumes: input (N, C_in, D, H, W) or (C_in, D, H, W), weight (C_out, C_in/groups,
+    kD, kH, kW)."""
+
+    spatial_dims = 3
+    convolve = staticmethod(conv3d)
 
 
 def _uniform_parameter(shape, bound):

@@ -1,9 +1,13 @@
-"""`ConvTranspose1d` and `ConvTranspose2d` (torch.nn's): the adjoint of a convolution as a
+"""`ConvTranspose1d`, `ConvTranspose2d` and `ConvTranspose3d` (torch.nn's): the adjoint of a convolution as a
 layer, an up-sampling with a learnable kernel (ops/conv_transpose.py has the maths)."""
 
 from minigrad.nn.conv import _ConvNd
 from minigrad.nn.functional.conv import conv_transpose1d
-from minigrad.ops.conv_transpose import conv_transpose2d, output_padding_for
+from minigrad.ops.conv_transpose import (
+    conv_transpose2d,
+    conv_transpose3d,
+    output_padding_for,
+)
 from minigrad.ops.window_args import ntuple
 
 
@@ -62,3 +66,11 @@ class ConvTranspose2d(_ConvTransposeNd):
 
     spatial_dims = 2
     convolve = staticmethod(conv_transpose2d)
+
+
+class ConvTranspose3d(_ConvTransposeNd):
+    """Over volumes: input (N, C_in, D, H, W) or (C_in, D, H, W), weight (C_in, C_out/groups,
+    kD, kH, kW)."""
+
+    spatial_dims = 3
+    convolve = staticmethod(conv_transpose3d)

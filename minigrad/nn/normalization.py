@@ -1,5 +1,5 @@
-"""Normalisation layers: BatchNorm1d, BatchNorm2d (per channel, over the batch),
-InstanceNorm2d (per sample and channel), GroupNorm (per sample and group of channels),
+"""Normalisation layers: BatchNorm1d/2d/3d (per channel, over the batch), InstanceNorm1d/2d/3d
+(per sample and channel), GroupNorm (per sample and group of channels),
 LayerNorm and RMSNorm (per sample, over its last dims). The maths is in
 `nn.functional.normalization`.
 
@@ -13,11 +13,11 @@ from minigrad.creation import empty, ones, tensor, zeros
 from minigrad.nn import functional as F
 from minigrad.nn import init
 from minigrad.nn.module import Module, Parameter
-from minigrad.ops.window_args import on_image_batch
+from minigrad.ops.window_args import SPATIAL_AXES, on_image_batch
 
 
 class _BatchNorm(Module):
-    """Shared by BatchNorm1d and BatchNorm2d, which differ only in the input dims they take.
+    """Shared by BatchNorm1d/2d/3d, which differ only in the input dims they take.
 
     Training mode normalises with the batch's statistics and updates the running averages
     (momentum=None averages all batches seen equally instead); eval mode uses the running
@@ -116,12 +116,24 @@ class BatchNorm2d(_BatchNorm):
     input_layout = "(N, C, H, W)"
 
 
-class InstanceNorm2d(_BatchNorm):
-    """Normalises each channel of each image (N, C, H, W) or (C, H, W) over its pixels.
+class BatchNorm3d(_BatchNorm):
+    """Batch norm for (N, C, D, H, W) volumes: one mean and variance per channel."""
+
+    input_dims = (5,)
+    input_layout = "(N, C, D, H, W)"
+
+
+class _InstanceNorm(_BatchNorm):
+    """Normalises each channel of each sample over its spatial dims: InstanceNorm1d/2d/3d, on
+    (N, C, *spatial) or one sample (C, *spatial).
 
     The running statistics work as batch norm's (hence the shared base), but are off by
-    default, as are γ and β: affine=False, track_running_stats=False, as in PyTorch.
+    default, as are γ and β: affine=False, track_running_stats=False, as in PyTorch. As in
+    PyTorch, they move by `momentum` (momentum=None: not at all), and num_batches_tracked
+    stays 0.
     """
+
+    spatial_dims = None  # 1 for sequences, 2 for images, 3 for volumes
 
     def __init__(
         self, num_features, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False,
@@ -130,17 +142,37 @@ class InstanceNorm2d(_BatchNorm):
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype)
 
     def forward(self, input):
-        if input.ndim not in (3, 4) or input.shape[-3] != self.num_features:
+        dims = self.spatial_dims
+        if input.ndim not in (dims + 1, dims + 2) or input.shape[-dims - 1] != self.num_features:
+            axes = SPATIAL_AXES[dims]
             raise ValueError(
-                f"InstanceNorm2d({self.num_features}): expected input (N, C, H, W) or "
-                f"(C, H, W) with C={self.num_features}, got shape {tuple(input.shape)}"
+                f"{type(self).__name__}({self.num_features}): expected input (N, C, {axes}) or "
+                f"(C, {axes}) with C={self.num_features}, got shape {tuple(input.shape)}"
             )
-        average_factor = self._count_batch_and_average_factor()
+        average_factor = 0.0 if self.momentum is None else self.momentum
         use_input_stats = self.training or not self.track_running_stats
         return on_image_batch(input, lambda batch: F.instance_norm(
             batch, self.running_mean, self.running_var, self.weight, self.bias,
             use_input_stats, average_factor, self.eps,
-        ))
+        ), dims)
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """Instance norm for sequences (N, C, L) or (C, L)."""
+
+    spatial_dims = 1
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """Instance norm for images (N, C, H, W) or (C, H, W)."""
+
+    spatial_dims = 2
+
+
+class InstanceNorm3d(_InstanceNorm):
+    """Instance norm for volumes (N, C, D, H, W) or (C, D, H, W)."""
+
+    spatial_dims = 3
 
 
 class GroupNorm(Module):

@@ -1,7 +1,7 @@
-"""Pooling layers: `MaxPool1d/2d`, `AvgPool1d/2d`, `AdaptiveAvgPool1d/2d` and
-`AdaptiveMaxPool1d/2d` (torch.nn names, arguments and defaults). Each pair shares a base class
-that keeps the arguments; the 2-D layer calls its function in ops/, the 1-D one its function
-in nn/functional/pooling.py."""
+"""Pooling layers: `MaxPool1d/2d/3d`, `AvgPool1d/2d/3d`, `AdaptiveAvgPool1d/2d/3d` and
+`AdaptiveMaxPool1d/2d/3d` (torch.nn names, arguments and defaults). Each family shares a base
+class that keeps the arguments; the 2-D and 3-D layers call their functions in ops/ (one code
+for both), the 1-D one its function in nn/functional/pooling.py."""
 
 from minigrad.nn.functional.pooling import (
     adaptive_avg_pool1d,
@@ -10,8 +10,13 @@ from minigrad.nn.functional.pooling import (
     max_pool1d,
 )
 from minigrad.nn.module import Module
-from minigrad.ops.adaptive_pool import adaptive_avg_pool2d, adaptive_max_pool2d
-from minigrad.ops.pool import avg_pool2d, max_pool2d
+from minigrad.ops.adaptive_pool import (
+    adaptive_avg_pool2d,
+    adaptive_avg_pool3d,
+    adaptive_max_pool2d,
+    adaptive_max_pool3d,
+)
+from minigrad.ops.pool import avg_pool2d, avg_pool3d, max_pool2d, max_pool3d
 
 
 class _PoolNd(Module):
@@ -31,7 +36,7 @@ class _PoolNd(Module):
 class _MaxPoolNd(_PoolNd):
     """The largest value of each kernel_size window (with return_indices, also where it was)."""
 
-    pool = None  # max_pool1d or max_pool2d
+    pool = None  # max_pool1d, max_pool2d or max_pool3d
 
     def __init__(
         self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False
@@ -61,6 +66,12 @@ class MaxPool2d(_MaxPoolNd):
     pool = staticmethod(max_pool2d)
 
 
+class MaxPool3d(_MaxPoolNd):
+    """Over volumes (N, C, D, H, W) or (C, D, H, W)."""
+
+    pool = staticmethod(max_pool3d)
+
+
 class _AvgPoolNd(_PoolNd):
     """The mean of each kernel_size window (count_include_pad=False: of its unpadded part)."""
 
@@ -78,9 +89,10 @@ class AvgPool1d(_AvgPoolNd):
                           self.count_include_pad)
 
 
-class AvgPool2d(_AvgPoolNd):
-    """Over images (N, C, H, W) or (C, H, W); divisor_override divides each window's sum by
-    that number instead."""
+class _AvgPoolWithDivisorNd(_AvgPoolNd):
+    """Also divisor_override: divide each window's sum by that number instead."""
+
+    pool = None  # avg_pool2d or avg_pool3d
 
     def __init__(
         self,
@@ -95,10 +107,22 @@ class AvgPool2d(_AvgPoolNd):
         self.divisor_override = divisor_override
 
     def forward(self, input):
-        return avg_pool2d(
+        return self.pool(
             input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
             self.count_include_pad, self.divisor_override,
         )
+
+
+class AvgPool2d(_AvgPoolWithDivisorNd):
+    """Over images (N, C, H, W) or (C, H, W)."""
+
+    pool = staticmethod(avg_pool2d)
+
+
+class AvgPool3d(_AvgPoolWithDivisorNd):
+    """Over volumes (N, C, D, H, W) or (C, D, H, W)."""
+
+    pool = staticmethod(avg_pool3d)
 
 
 class _AdaptivePoolNd(Module):
@@ -115,7 +139,7 @@ class _AdaptivePoolNd(Module):
 class _AdaptiveAvgPoolNd(_AdaptivePoolNd):
     """The mean of each of output_size windows that cover the input."""
 
-    pool = None  # adaptive_avg_pool1d or adaptive_avg_pool2d
+    pool = None  # adaptive_avg_pool1d, adaptive_avg_pool2d or adaptive_avg_pool3d
 
     def forward(self, input):
         return self.pool(input, self.output_size)
@@ -129,10 +153,14 @@ class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
     pool = staticmethod(adaptive_avg_pool2d)
 
 
+class AdaptiveAvgPool3d(_AdaptiveAvgPoolNd):
+    pool = staticmethod(adaptive_avg_pool3d)
+
+
 class _AdaptiveMaxPoolNd(_AdaptivePoolNd):
     """The largest value of each of output_size windows that cover the input."""
 
-    pool = None  # adaptive_max_pool1d or adaptive_max_pool2d
+    pool = None  # adaptive_max_pool1d, adaptive_max_pool2d or adaptive_max_pool3d
 
     def __init__(self, output_size, return_indices=False):
         super().__init__(output_size)
@@ -148,3 +176,7 @@ class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
 
 class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
     pool = staticmethod(adaptive_max_pool2d)
+
+
+class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
+    pool = staticmethod(adaptive_max_pool3d)

@@ -6,7 +6,8 @@ from minigrad.ops.interpolate import interpolate
 
 
 class Upsample(Module):
-    """interpolate(input, size or scale_factor, mode, align_corners) with fixed arguments."""
+    """interpolate(input, size or scale_factor, mode, align_corners) with fixed arguments, on
+    sequences, images or volumes (mode='trilinear' for those)."""
 
     def __init__(self, size=None, scale_factor=None, mode="nearest", align_corners=None,
                  recompute_scale_factor=None):

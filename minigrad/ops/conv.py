@@ -1,9 +1,15 @@
-"""2-D convolution (PyTorch's conv2d: really a cross-correlation, the kernel is not flipped).
+"""2-D and 3-D convolution (PyTorch's conv2d and conv3d: really a cross-correlation, the
+kernel is not flipped).
 
 The three array-level steps — forward, gradient of the input, gradient of the weight — are
 plain functions on raw numpy/CuPy arrays (`conv2d_forward`, `conv2d_grad_input`,
 `conv2d_grad_weight`), so a GPU kernel can replace any one of them without touching the
 autograd `Function` or the argument checks. Padding arrives as ((top, bottom), (left, right)).
+
+Images and volumes share everything: im2col's windows, the matrix products, the checks work
+for any number of spatial dims, and a volume (N, C, D, H, W) only adds a depth axis that
+behaves as height and width do. The steps keep the names of the GPU kernels' interface
+(conv2d_*), whose kernels take images only: 3-D convs run the im2col steps on both devices.
 """
 
 import math
@@ -17,14 +23,16 @@ from minigrad.ops.im2col import col2im, crop_images, im2col, output_size, pad_im
 from minigrad.ops.window_args import (
     check_images,
     check_windows_fit,
+    kernel_axes,
+    ntuple,
     on_image_batch,
-    pair,
     symmetric_padding,
 )
 
 
-class Conv2d(Function):
-    """y = W ⋆ x + b, computed as matrix products over im2col's columns.
+class Convolution(Function):
+    """y = W ⋆ x + b, computed as matrix products over im2col's columns (images; a volume
+    adds a depth index that works as the rows do).
 
     Element by element (the seed's y_ij = Σ_m Σ_n x(m+i−1, n+j−1)·w_mn + b, with channels,
     stride s, dilation d and groups added; x_pad is x with its zero padding):
@@ -50,7 +58,8 @@ class Conv2d(Function):
 
     def forward(self, x, w, b=None, *, stride, padding, dilation, groups):
         self.x, self.w, self.has_bias = x, w, b is not None
-        self.geometry = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+        self.geometry = {"stride": stride, "padding": padding, "dilation": dilation,
+                         "groups": groups}
         self.steps = conv_steps(x, w, groups)
         return self.steps.conv2d_forward(x, w, b, **self.geometry)
 
@@ -60,7 +69,7 @@ class Conv2d(Function):
         dw = steps.conv2d_grad_weight(g, x, w.shape, **geometry) if self.needs_input_grad[1] else None
         if not self.has_bias:
             return dx, dw
-        db = g.sum(axis=(0, 2, 3)) if self.needs_input_grad[2] else None
+        db = g.sum(axis=(0, *range(2, g.ndim))) if self.needs_input_grad[2] else None
         return dx, dw, db
 
 
@@ -73,28 +82,31 @@ COLUMNS_PER_CHUNK_BYTES = 1 << 20
 
 
 def conv2d_forward(x, w, b, stride, padding, dilation, groups):
-    """x (N, C, H, W), w (O, C/groups, kH, kW), b (O,) or None -> y (N, O, H_out, W_out)."""
+    """x (N, C, H, W), w (O, C/groups, kH, kW), b (O,) or None -> y (N, O, H_out, W_out);
+    volumes alike, with a depth axis before H."""
     padded = pad_images(x, padding)
     kernel_size = w.shape[2:]
-    h_out, w_out = output_size(padded.shape, kernel_size, stride, dilation)
+    sizes = output_size(padded.shape, kernel_size, stride, dilation)
     weights = _weight_matrices(w, groups)
-    y = array_module(x).empty((x.shape[0], *weights.shape[:2], h_out * w_out), dtype=x.dtype)
-    for images in _image_chunks(x, weights.shape[0] * weights.shape[2] * h_out * w_out):
+    windows = math.prod(sizes)
+    y = array_module(x).empty((x.shape[0], *weights.shape[:2], windows), dtype=x.dtype)
+    for images in _image_chunks(x, weights.shape[0] * weights.shape[2] * windows):
         cols = im2col(padded[images], kernel_size, stride, dilation, groups)
         array_module(x).matmul(weights, cols, out=y[images])  # (n, groups, O_g, H_out·W_out)
-    y = y.reshape(x.shape[0], w.shape[0], h_out, w_out)
+    y = y.reshape(x.shape[0], w.shape[0], *sizes)
     if b is not None:
-        y += b.reshape(-1, 1, 1)
+        y += per_channel(b, len(sizes))
     return y
 
 
 def conv2d_grad_input(g, w, input_shape, stride, padding, dilation, groups):
     """dL/dx (input_shape) from g = dL/dy (N, O, H_out, W_out): col2im(Wᵀ · G)."""
-    n, c, h, width = input_shape
-    (top, bottom), (left, right) = padding
     weights_t = _weight_matrices(w, groups).transpose(0, 2, 1)
     g_groups = _per_group(g, groups)
-    dx_padded = array_module(g).empty((n, c, top + h + bottom, left + width + right), g.dtype)
+    padded_shape = tuple(input_shape[:2]) + tuple(
+        before + n + after for n, (before, after) in zip(input_shape[2:], padding)
+    )
+    dx_padded = array_module(g).empty(padded_shape, g.dtype)
     for images in _image_chunks(g, weights_t.shape[0] * weights_t.shape[1] * g_groups.shape[-1]):
         d_cols = weights_t @ g_groups[images]
         chunk_shape = (d_cols.shape[0],) + dx_padded.shape[1:]
@@ -141,7 +153,7 @@ class _GpuKernelSteps:
 
     def conv2d_forward(self, x, w, b, stride, padding, dilation, groups):
         y = self.dispatch.conv2d_forward(x, w, stride, padding, dilation)
-        return y if b is None else y + b.reshape(-1, 1, 1)
+        return y if b is None else y + per_channel(b, 2)
 
     def conv2d_grad_input(self, g, w, input_shape, stride, padding, dilation, groups):
         return self.dispatch.conv2d_grad_input(g, w, input_shape, stride, padding, dilation)
@@ -157,8 +169,9 @@ def conv_steps(x, w, groups):
 
 
 def _gpu_kernel_steps(x, w, groups):
-    """The GPU kernels for float32 CuPy arrays without groups; None elsewhere."""
-    if device_of(x) != "cuda" or groups != 1 or not x.dtype == w.dtype == np.float32:
+    """The GPU kernels for float32 CuPy images without groups; None elsewhere (volumes too)."""
+    if (device_of(x) != "cuda" or groups != 1 or x.ndim != 4
+            or not x.dtype == w.dtype == np.float32):
         return None
     from kernels import dispatch  # the CPU never imports kernels/ (nor CuPy)
 
@@ -175,6 +188,11 @@ def _per_group(g, groups):
     return g.reshape(g.shape[0], groups, g.shape[1] // groups, -1)
 
 
+def per_channel(b, dims):
+    """A bias (O,) shaped to add to an output (N, O, *spatial) of `dims` spatial dims."""
+    return b.reshape(-1, *(1,) * dims)
+
+
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """torch.nn.functional.conv2d: input (N, C_in, H, W) or one image (C_in, H, W), weight
     (C_out, C_in/groups, kH, kW).
@@ -182,34 +200,50 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     `stride`, `dilation` and `padding` are ints or (h, w) pairs; padding may also be 'valid'
     (none) or 'same' (output as large as the input; stride 1 only, as in PyTorch).
     """
-    op = "conv2d"
-    check_images(op, input)
+    return convolve("conv2d", 2, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """torch.nn.functional.conv3d: input (N, C_in, D, H, W) or one volume (C_in, D, H, W),
+    weight (C_out, C_in/groups, kD, kH, kW); the arguments as conv2d's, with (d, h, w)
+    triples for pairs. Everything but the extra axis is conv2d's code."""
+    return convolve("conv3d", 3, input, weight, bias, stride, padding, dilation, groups)
+
+
+def convolve(op, dims, input, weight, bias, stride, padding, dilation, groups):
+    """conv2d (dims=2) or conv3d (dims=3): the arguments checked, then `Convolution`."""
+    check_images(op, input, dims)
     check_floating(op, input)
-    _check_weight_and_bias(input, weight, bias, groups)
+    _check_weight_and_bias(op, dims, input, weight, bias, groups)
     kernel_size = tuple(weight.shape[2:])
-    stride, dilation = pair(op, "stride", stride), pair(op, "dilation", dilation)
-    padding = conv_padding(padding, kernel_size, stride, dilation)
+    stride, dilation = ntuple(op, "stride", stride, dims), ntuple(op, "dilation", dilation, dims)
+    padding = conv_padding(padding, kernel_size, stride, dilation, op)
     check_windows_fit(op, input.shape, kernel_size, padding, dilation)
-    options = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+    options = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
     parameters = (weight,) if bias is None else (weight, bias)
-    return on_image_batch(input, lambda batch: Conv2d.apply(batch, *parameters, **options))
+    return on_image_batch(
+        input, lambda batch: Convolution.apply(batch, *parameters, **options), dims
+    )
 
 
-def conv_padding(padding, kernel_size, stride, dilation):
-    """conv2d's `padding` argument as ((top, bottom), (left, right))."""
+def conv_padding(padding, kernel_size, stride, dilation, op="conv2d"):
+    """conv2d's (or conv3d's) `padding` argument as (before, after) pairs per spatial dim:
+    ((top, bottom), (left, right)) for images."""
+    dims = len(kernel_size)
     if padding == "valid":
-        return (0, 0), (0, 0)
+        return ((0, 0),) * dims
     if padding == "same":
-        if stride != (1, 1):
+        if stride != (1,) * dims:
             raise ValueError(
-                f"conv2d: padding='same' needs stride 1 (as in PyTorch), got stride {stride}"
+                f"{op}: padding='same' needs stride 1 (as in PyTorch), got stride {stride}"
             )
         return tuple(_same_padding(k, d) for k, d in zip(kernel_size, dilation))
     if isinstance(padding, str):
-        raise ValueError(
-            f"conv2d: padding must be 'same', 'valid', an int or a pair, got {padding!r}"
+        what = "a pair" if dims == 2 else f"{dims} ints"
+        raise ValueError(  # noqa: TRY004 (a string, but not one of the two: a wrong value)
+            f"{op}: padding must be 'same', 'valid', an int or {what}, got {padding!r}"
         )
-    return symmetric_padding("conv2d", padding)
+    return symmetric_padding(op, padding, dims)
 
 
 def _same_padding(kernel, dilation):
@@ -219,28 +253,28 @@ def _same_padding(kernel, dilation):
     return total // 2, total - total // 2
 
 
-def _check_weight_and_bias(input, weight, bias, groups):
-    if weight.ndim != 4:
+def _check_weight_and_bias(op, dims, input, weight, bias, groups):
+    if weight.ndim != dims + 2:
         raise ValueError(
-            "conv2d: weight must be 4-D (C_out, C_in/groups, kH, kW), got shape "
-            f"{tuple(weight.shape)}"
+            f"{op}: weight must be {dims + 2}-D (C_out, C_in/groups, {kernel_axes(dims)}), got "
+            f"shape {tuple(weight.shape)}"
         )
     if weight.dtype != input.dtype:
         raise TypeError(
-            f"conv2d: input dtype {input.dtype} and weight dtype {weight.dtype} differ"
+            f"{op}: input dtype {input.dtype} and weight dtype {weight.dtype} differ"
         )
-    in_channels, out_channels = input.shape[-3], weight.shape[0]
+    in_channels, out_channels = input.shape[-dims - 1], weight.shape[0]
     shapes = f" (input shape {tuple(input.shape)}, weight shape {tuple(weight.shape)})"
-    check_groups("conv2d", groups, in_channels, out_channels, shapes)
+    check_groups(op, groups, in_channels, out_channels, shapes)
     if in_channels != weight.shape[1] * groups:
         raise ValueError(
-            f"conv2d: input of shape {tuple(input.shape)} has {in_channels} channels, but weight "
+            f"{op}: input of shape {tuple(input.shape)} has {in_channels} channels, but weight "
             f"of shape {tuple(weight.shape)} with groups={groups} expects "
             f"{weight.shape[1] * groups} (C_in/groups = {weight.shape[1]})"
         )
     if bias is not None and tuple(bias.shape) != (out_channels,):
         raise ValueError(
-            f"conv2d: bias must have shape ({out_channels},) to match weight of shape "
+            f"{op}: bias must have shape ({out_channels},) to match weight of shape "
             f"{tuple(weight.shape)}, got {tuple(bias.shape)}"
         )
 

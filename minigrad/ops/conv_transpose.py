@@ -1,4 +1,5 @@
-"""2-D transposed convolution (PyTorch's conv_transpose2d), from the three steps of conv2d.
+"""2-D and 3-D transposed convolution (PyTorch's conv_transpose2d and conv_transpose3d), from
+the three steps of conv2d (which take volumes as they take images: ops/conv.py).
 
 A convolution y = W ⋆ x is linear in x: y = C_W · x for a (big, sparse) matrix C_W. Its
 input gradient is dx = C_Wᵀ · g. A transposed convolution is that second map used as a layer:
@@ -24,11 +25,11 @@ exactly H windows.
 
 from minigrad.autograd import Function
 from minigrad.checks import check_floating
-from minigrad.ops.conv import check_groups, conv_steps
-from minigrad.ops.window_args import check_images, on_image_batch, pair
+from minigrad.ops.conv import check_groups, conv_steps, per_channel
+from minigrad.ops.window_args import check_images, kernel_axes, ntuple, on_image_batch
 
 
-class ConvTranspose2d(Function):
+class TransposedConvolution(Function):
     """y = C_Wᵀ · x + b (the module docstring): conv2d's backward as a forward."""
 
     autocast_policy = "lower_precision_fp"
@@ -39,7 +40,7 @@ class ConvTranspose2d(Function):
                          "groups": groups}
         self.steps = conv_steps(x, w, groups)
         y = self.steps.conv2d_grad_input(x, w, output_shape, **self.geometry)
-        return y if b is None else y + b.reshape(-1, 1, 1)
+        return y if b is None else y + per_channel(b, y.ndim - 2)
 
     def backward(self, g):
         x, w, geometry, steps = self.x, self.w, self.geometry, self.steps
@@ -47,7 +48,7 @@ class ConvTranspose2d(Function):
         dw = steps.conv2d_grad_weight(x, g, w.shape, **geometry) if self.needs_input_grad[1] else None
         if not self.has_bias:
             return dx, dw
-        db = g.sum(axis=(0, 2, 3)) if self.needs_input_grad[2] else None
+        db = g.sum(axis=(0, *range(2, g.ndim))) if self.needs_input_grad[2] else None
         return dx, dw, db
 
 
@@ -57,19 +58,36 @@ def conv_transpose2d(
     """torch.nn.functional.conv_transpose2d: input (N, C_in, H, W) or one image (C_in, H, W),
     weight (C_in, C_out/groups, kH, kW). stride, padding, output_padding and dilation are ints
     or (h, w) pairs; output_padding must be smaller than the stride."""
-    op = "conv_transpose2d"
-    check_images(op, input)
+    return transposed_convolve("conv_transpose2d", 2, input, weight, bias, stride, padding,
+                               output_padding, groups, dilation)
+
+
+def conv_transpose3d(
+    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+):
+    """torch.nn.functional.conv_transpose3d: input (N, C_in, D, H, W) or one volume (C_in, D,
+    H, W), weight (C_in, C_out/groups, kD, kH, kW); the arguments as conv_transpose2d's, with
+    (d, h, w) triples for pairs. The same code as conv_transpose2d's, on one more axis."""
+    return transposed_convolve("conv_transpose3d", 3, input, weight, bias, stride, padding,
+                               output_padding, groups, dilation)
+
+
+def transposed_convolve(op, dims, input, weight, bias, stride, padding, output_padding, groups,
+                        dilation):
+    """conv_transpose2d (dims=2) or conv_transpose3d (dims=3): the arguments checked, the
+    output size worked out, then `TransposedConvolution`."""
+    check_images(op, input, dims)
     check_floating(op, input)
-    _check_weight_and_bias(op, input, weight, bias, groups)
-    stride, dilation = pair(op, "stride", stride), pair(op, "dilation", dilation)
-    padding = pair(op, "padding", padding, minimum=0)
-    output_padding = pair(op, "output_padding", output_padding, minimum=0)
+    _check_weight_and_bias(op, dims, input, weight, bias, groups)
+    stride, dilation = ntuple(op, "stride", stride, dims), ntuple(op, "dilation", dilation, dims)
+    padding = ntuple(op, "padding", padding, dims, minimum=0)
+    output_padding = ntuple(op, "output_padding", output_padding, dims, minimum=0)
     if any(extra >= s for extra, s in zip(output_padding, stride)):
         raise ValueError(
             f"{op}: output_padding {output_padding} must be smaller than the stride {stride}"
         )
     kernel_size = tuple(weight.shape[2:])
-    size = transposed_output_size(input.shape[-2:], kernel_size, stride, padding, dilation)
+    size = transposed_output_size(input.shape[-dims:], kernel_size, stride, padding, dilation)
     size = tuple(n + extra for n, extra in zip(size, output_padding))
     if min(size) < 1:
         raise ValueError(
@@ -85,9 +103,10 @@ def conv_transpose2d(
 
     def run(batch):
         output_shape = (batch.shape[0], out_channels, *size)
-        return ConvTranspose2d.apply(batch, *parameters, output_shape=output_shape, **options)
+        return TransposedConvolution.apply(batch, *parameters, output_shape=output_shape,
+                                           **options)
 
-    return on_image_batch(input, run)
+    return on_image_batch(input, run, dims)
 
 
 def transposed_output_size(input_size, kernel_size, stride, padding, dilation):
@@ -121,15 +140,15 @@ def output_padding_for(op, input_shape, output_size, kernel_size, stride, paddin
     return tuple(want - low for want, low in zip(output_size, smallest))
 
 
-def _check_weight_and_bias(op, input, weight, bias, groups):
-    if weight.ndim != 4:
+def _check_weight_and_bias(op, dims, input, weight, bias, groups):
+    if weight.ndim != dims + 2:
         raise ValueError(
-            f"{op}: weight must be 4-D (C_in, C_out/groups, kH, kW), got shape "
-            f"{tuple(weight.shape)}"
+            f"{op}: weight must be {dims + 2}-D (C_in, C_out/groups, {kernel_axes(dims)}), got "
+            f"shape {tuple(weight.shape)}"
         )
     if weight.dtype != input.dtype:
         raise TypeError(f"{op}: input dtype {input.dtype} and weight dtype {weight.dtype} differ")
-    in_channels, out_channels = input.shape[-3], weight.shape[1] * groups
+    in_channels, out_channels = input.shape[-dims - 1], weight.shape[1] * groups
     shapes = f" (input shape {tuple(input.shape)}, weight shape {tuple(weight.shape)})"
     check_groups(op, groups, weight.shape[0], out_channels, shapes)
     if in_channels != weight.shape[0]:

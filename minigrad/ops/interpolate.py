@@ -1,13 +1,14 @@
-"""torch.nn.functional.interpolate: resize images (N, C, H, W) or sequences (N, C, L) by
-nearest-neighbour, linear, bilinear or bicubic interpolation, or area averaging.
+"""torch.nn.functional.interpolate: resize sequences (N, C, L), images (N, C, H, W) or volumes
+(N, C, D, H, W) by nearest-neighbour, linear, bilinear, bicubic or trilinear interpolation,
+or area averaging.
 
 Every mode computes each output pixel from input pixels along each axis separately, with
 weights that depend only on the sizes, so each axis is a fixed (out × in) matrix A and
 
     y = A_H · x · A_Wᵀ     (images),        y = x · A_Lᵀ     (sequences)
 
-composed from matmul, as adaptive average pooling is: the gradient dx = A_Hᵀ · g · A_W needs
-no proof of its own. The maths is all in where output index i reads from, by PyTorch's rules:
+(volumes add A_D on the depth axis), composed from matmul by `separable.map_spatial_axes`, as
+adaptive average pooling is: the gradient dx = A_Hᵀ · g · A_W needs no proof of its own. The maths is all in where output index i reads from, by PyTorch's rules:
 
     scale     = (in − 1)/(out − 1)       align_corners=True (0 when out = 1)
               = 1/scale_factor           when scale_factor is given (and not recomputed)
@@ -19,13 +20,19 @@ no proof of its own. The maths is all in where output index i reads from, by PyT
                                                          (clamped at 0 for linear)
 
 nearest indices are capped at in − 1. PyTorch's kernels take two shortcuts, kept here because
-they change results: linear and bilinear copy an axis whose size does not change (whatever the
-scale_factor), and nearest on images also copies it and reads i // 2 where the size doubles
-(on sequences nearest uses the rule above throughout). Linear mixes ⌊x⌋ and ⌊x⌋ + 1 with weights 1 − t and t
+they change results: linear, bilinear and trilinear copy an axis whose size does not change
+(whatever the scale_factor), and nearest on images also copies it and reads i // 2 where the
+size doubles (on sequences and volumes nearest uses the rule above throughout). Linear mixes ⌊x⌋ and ⌊x⌋ + 1 with weights 1 − t and t
 (t = x − ⌊x⌋); bicubic mixes ⌊x⌋ − 1 … ⌊x⌋ + 2 with Keys' cubic convolution (a = −0.75),
 taps past the edge reading the edge pixel. Indices are computed in float32 for float32
 input (float64 for float64), as PyTorch does: a nearest index can flip where i·scale lands
-within rounding of an integer. 'area' is adaptive average pooling to the output size.
+within rounding of an integer. 'area' is adaptive average pooling to the output size, whose
+averaging matrices it uses.
+
+One departure: PyTorch 2.13's own backward of 'nearest' on volumes does not always match its
+forward when a scale_factor is given (scale_factor (1.1, 2.1, 0.6) on a 5×4×6 volume sends
+gradients to pixels the forward never read). The gradient here is the transpose of the
+forward, which does match PyTorch's forward (tests/fixtures/make_torch_fixtures_volumes.py).
 """
 
 import math
@@ -35,27 +42,30 @@ import numpy as np
 from minigrad.autograd import under_autocast
 from minigrad.checks import check_floating
 from minigrad.creation import tensor
-from minigrad.ops.adaptive_pool import adaptive_avg_pool2d
+from minigrad.ops.adaptive_pool import averaging_matrix
+from minigrad.ops.separable import map_spatial_axes
 
-MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "area")
-INTERPOLATING = {"linear": 1, "bilinear": 2, "bicubic": 2}  # and the spatial dims each needs
+MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area")
+# and the spatial dims each needs
+INTERPOLATING = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
 CUBIC_A = -0.75
 
 
 @under_autocast("fp32")
 def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
                 recompute_scale_factor=None, antialias=False):
-    """torch.nn.functional.interpolate on (N, C, L) or (N, C, H, W): give either `size` (an int
+    """torch.nn.functional.interpolate on (N, C, L), (N, C, H, W) or (N, C, D, H, W): give
+    either `size` (an int
     or one per spatial dim) or `scale_factor` (a number or one per dim; the output is
     ⌊in·scale_factor⌋). align_corners (linear modes only, default False) maps the corner
     pixels onto each other."""
     op = "interpolate"
     if mode not in MODES:
         raise ValueError(f"{op}: mode must be one of {MODES}, got {mode!r}")
-    if input.ndim not in (3, 4):
+    if input.ndim not in (3, 4, 5):
         raise ValueError(
-            f"{op}: expected a 3-D (N, C, L) or 4-D (N, C, H, W) input, got shape "
-            f"{tuple(input.shape)}"
+            f"{op}: expected a 3-D (N, C, L), 4-D (N, C, H, W) or 5-D (N, C, D, H, W) input, "
+            f"got shape {tuple(input.shape)}"
         )
     check_floating(op, input)
     dims = input.ndim - 2
@@ -73,27 +83,19 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         raise ValueError(f"{op}: antialias=True is not supported")
     sizes, scale_factors = _output_sizes(op, input.shape, size, scale_factor,
                                          recompute_scale_factor)
-    if mode == "area":
-        return _as_images(input, lambda images: adaptive_avg_pool2d(images, (1,) * (2 - dims)
-                                                                     + sizes))
     index_type = np.float64 if input.dtype == np.float64 else np.float32
-    shortcuts = mode in ("linear", "bilinear") or (mode == "nearest" and dims == 2)
+    shortcuts = mode in ("linear", "bilinear", "trilinear") or (mode == "nearest" and dims == 2)
     matrices = []
     for n, out, factor in zip(input.shape[2:], sizes, scale_factors):
-        matrix = _shortcut_matrix(mode, n, out) if shortcuts else None
-        if matrix is None:
-            matrix = _interpolation_matrix(mode, n, out, factor, bool(align_corners), index_type)
+        if mode == "area":
+            matrix = averaging_matrix(n, out)
+        else:
+            matrix = _shortcut_matrix(mode, n, out) if shortcuts else None
+            if matrix is None:
+                matrix = _interpolation_matrix(mode, n, out, factor, bool(align_corners),
+                                               index_type)
         matrices.append(tensor(matrix, dtype=input.dtype, device=input.device))
-    if dims == 1:
-        return input @ matrices[0].T
-    return matrices[0] @ input @ matrices[1].T
-
-
-def _as_images(input, run):
-    """run on images: a sequence batch (N, C, L) as images one pixel high."""
-    if input.ndim == 4:
-        return run(input)
-    return run(input.unsqueeze(-2)).squeeze(-2)
+    return map_spatial_axes(input, matrices)
 
 
 def _output_sizes(op, shape, size, scale_factor, recompute_scale_factor):
@@ -145,7 +147,7 @@ def _interpolation_matrix(mode, size, out, scale_factor, align_corners, index_ty
         taps, weights = np.floor((i + index_type(0.5)) * scale)[:, None], np.ones((out, 1))
     else:
         x = i * scale if align_corners else (i + index_type(0.5)) * scale - index_type(0.5)
-        if mode in ("linear", "bilinear"):
+        if mode != "bicubic":
             x = np.maximum(x, 0)
         first = np.floor(x)
         t = (x - first).astype(np.float64)[:, None]

@@ -1,4 +1,9 @@
-"""2-D max and average pooling over sliding windows (PyTorch's max_pool2d and avg_pool2d).
+"""Max and average pooling over sliding windows (PyTorch's max_pool2d/3d and avg_pool2d/3d).
+
+Images (N, C, H, W) and volumes (N, C, D, H, W) share all of it: the window arguments
+(`window_args.pool_window`), the strided views and folds of im2col.py, and the gathering of
+windows by tables of taps, one table per axis. Only the compiled CPU loop of max pooling's
+forward is for images; volumes take the gather on both devices.
 
 A window is kernel_size pixels, its taps `dilation` apart (max pooling only), windows `stride`
 apart over the input padded on every side (with −∞ for max, 0 for average). With ceil_mode the
@@ -7,13 +12,14 @@ until it fits (`window_args.pool_window`), and average pooling leaves that part 
 as PyTorch does. Padding arrives as ((top, bottom), (left, right)), as in `im2col`.
 
 Max pooling first finds each window's maximum and where it came from, a flat index h·W + w
-into its image (what return_indices hands back, as in PyTorch); backward sends the gradient to
-those pixels. On the CPU compiled loops do both (`ops.cpu_kernels`); on CuPy (and in the tests,
-as their reference) `window_maxima` gathers the windows through tables of their rows and
-columns, which adaptive max pooling shares. Average pooling sums a strided view of the windows
+into its image (d·H·W + h·W + w into a volume: what return_indices hands back, as in PyTorch);
+backward sends the gradient to those pixels. On the CPU compiled loops do both
+(`ops.cpu_kernels`); on CuPy (and in the tests, as their reference) `window_maxima` gathers
+the windows through tables of their rows and columns, which adaptive max pooling shares. Average pooling sums a strided view of the windows
 (`sliding_windows`) and folds the gradient back where windows overlap (`fold_windows`).
 """
 
+import functools
 import math
 
 import numpy as np
@@ -23,9 +29,6 @@ from minigrad.backend import array_module
 from minigrad.ops.im2col import crop_images, fold_windows, pad_images, sliding_windows
 from minigrad.ops.window_args import on_image_batch, pool_window
 from minigrad.tensor import Tensor
-
-NO_DILATION = (1, 1)
-NO_PADDING = ((0, 0), (0, 0))
 
 
 class MaxOfWindows(Function):
@@ -44,10 +47,17 @@ class MaxOfWindows(Function):
         return maxima
 
     def backward(self, g):
+        """On the CPU, a compiled loop that takes images: as the indices are flat, any input
+        (a volume too) passes as an image one row of pixels high, its outputs as one row."""
         if isinstance(g, np.ndarray):
-            from minigrad.ops import cpu_kernels  # numba loads on first use, not on import
+            from minigrad.ops import cpu_kernels  # numba loads on first use
 
-            return cpu_kernels.max_pool2d_backward(g, self.indices, self.input_shape)
+            n, c = self.input_shape[:2]
+            one_row = (n, c, 1, math.prod(self.input_shape[2:]))
+            dx = cpu_kernels.max_pool2d_backward(
+                g.reshape(n, c, 1, -1), self.indices.reshape(n, c, 1, -1), one_row
+            )
+            return dx.reshape(self.input_shape)
         return add_at_maxima(g, self.indices, self.input_shape)
 
 
@@ -56,9 +66,10 @@ def add_at_maxima(g, indices, input_shape):
     image. The reference version, on numpy or CuPy; add.at sums the gradients of a pixel that
     is the maximum of several windows."""
     xp = array_module(g)
-    n, c, h, w = input_shape
-    image_starts = xp.arange(n * c).reshape(n, c, 1, 1) * (h * w)
-    dx = xp.zeros(n * c * h * w, dtype=g.dtype)
+    n, c = input_shape[:2]
+    pixels = math.prod(input_shape[2:])
+    image_starts = xp.arange(n * c).reshape(n, c, *(1,) * (len(input_shape) - 2)) * pixels
+    dx = xp.zeros(n * c * pixels, dtype=g.dtype)
     xp.add.at(dx, (image_starts + indices).reshape(-1), g.reshape(-1))
     return dx.reshape(input_shape)
 
@@ -73,18 +84,19 @@ def pick_maxima(batch, maxima, indices, return_indices):
 
 
 def find_maxima(x, kernel_size, stride, dilation, padding):
-    """(maxima, indices) of the windows of x (N, C, H, W) padded with −∞: compiled loops on
-    the CPU (one pass, no window copies; see ops/cpu_kernels.py), `window_maxima` elsewhere."""
+    """(maxima, indices) of the windows of x (N, C, *spatial) padded with −∞: compiled loops
+    on the CPU for images (one pass, no window copies; see ops/cpu_kernels.py),
+    `window_maxima` elsewhere."""
     padded = pad_images(x, padding, value=-math.inf)
-    if isinstance(padded, np.ndarray):
+    if isinstance(padded, np.ndarray) and padded.ndim == 4:
         from minigrad.ops import cpu_kernels  # numba loads on first use, not on import
 
         return cpu_kernels.max_pool2d(padded, kernel_size, stride, dilation, padding)
-    rows, cols = (
+    taps = [
         window_taps(n, k, s, d)
         for n, k, s, d in zip(padded.shape[2:], kernel_size, stride, dilation)
-    )
-    return window_maxima(padded, rows, cols, padding)
+    ]
+    return window_maxima(padded, taps, padding)
 
 
 def window_taps(size, kernel, stride, dilation):
@@ -93,23 +105,40 @@ def window_taps(size, kernel, stride, dilation):
     return np.arange(count)[:, None] * stride + np.arange(kernel) * dilation
 
 
-def window_maxima(padded, rows, cols, padding):
-    """(maxima, indices) of the windows rows[i] × cols[j] of padded images (N, C, H, W), where
-    rows and cols are tables of the rows and columns each window covers, in increasing order.
-    indices are h·W + w in the image without its `padding`. The reference version, on numpy or
-    CuPy: the windows are gathered into one array and argmax finds the first maximum."""
+def window_maxima(padded, taps, padding):
+    """(maxima, indices) of the windows of padded images (N, C, *spatial), where taps[k] is a
+    table (windows along axis k, taps of a window) of the pixels each window covers along
+    that axis, in increasing order: for images, the rows and the columns; window (i, j) is
+    rows[i] × cols[j]. indices are flat (h·W + w; d·H·W + h·W + w in a volume) in the image
+    without its `padding`. The
+    reference version, on numpy or CuPy: the windows are gathered into one array and argmax
+    finds the first maximum."""
     xp = array_module(padded)
-    rows, cols = xp.asarray(rows), xp.asarray(cols)
-    n, c = padded.shape[:2]
-    (h_out, taps_h), (w_out, taps_w) = rows.shape, cols.shape
-    windows = padded[:, :, rows[:, None, :, None], cols[None, :, None, :]]
-    flat = windows.reshape(n, c, h_out, w_out, taps_h * taps_w)
+    taps = [xp.asarray(table) for table in taps]
+    dims = len(taps)
+    counts = tuple(table.shape[0] for table in taps)
+    lengths = tuple(table.shape[1] for table in taps)
+    # axis k's table, shaped to broadcast to (*counts, *lengths)
+    pixels = tuple(
+        table.reshape(_only(dims, k, count) + _only(dims, k, length))
+        for k, (table, count, length) in enumerate(zip(taps, counts, lengths))
+    )
+    windows = padded[(slice(None), slice(None)) + pixels]
+    flat = windows.reshape(*padded.shape[:2], *counts, math.prod(lengths))
     winner = flat.argmax(axis=-1)
     maxima = xp.take_along_axis(flat, winner[..., None], axis=-1)[..., 0]
-    (top, _), (left, right) = padding
-    row = rows[xp.arange(h_out)[:, None], winner // taps_w] - top
-    col = cols[xp.arange(w_out), winner % taps_w] - left
-    return maxima, row * (padded.shape[3] - left - right) + col
+    sizes = [n - before - after for n, (before, after) in zip(padded.shape[2:], padding)]
+    indices = 0
+    for k, (table, (before, _)) in enumerate(zip(taps, padding)):
+        tap = winner // math.prod(lengths[k + 1 :]) % lengths[k]  # winner's tap along axis k
+        window = xp.arange(counts[k]).reshape(_only(dims, k, counts[k]))
+        indices = indices * sizes[k] + table[window, tap] - before
+    return maxima, indices
+
+
+def _only(dims, k, size):
+    """A shape of `dims` ones but `size` at position k."""
+    return (1,) * k + (size,) + (1,) * (dims - k - 1)
 
 
 def max_pool2d(
@@ -118,8 +147,22 @@ def max_pool2d(
     """torch.nn.functional.max_pool2d on (N, C, H, W) or one image (C, H, W); `stride`
     defaults to `kernel_size`. return_indices=True also returns where each maximum came from,
     as a flat index h·W + w into its image (int64)."""
-    op = "max_pool2d"
-    window = pool_window(op, input, kernel_size, stride, padding, dilation, ceil_mode)
+    return max_pool("max_pool2d", 2, input, kernel_size, stride, padding, dilation, ceil_mode,
+                    return_indices)
+
+
+def max_pool3d(
+    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
+):
+    """torch.nn.functional.max_pool3d on (N, C, D, H, W) or one volume (C, D, H, W), with
+    max_pool2d's arguments as (d, h, w) triples; the indices are flat, d·H·W + h·W + w."""
+    return max_pool("max_pool3d", 3, input, kernel_size, stride, padding, dilation, ceil_mode,
+                    return_indices)
+
+
+def max_pool(op, dims, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
+    """max_pool2d (dims=2) or max_pool3d (dims=3)."""
+    window = pool_window(op, input, kernel_size, stride, padding, dilation, ceil_mode, dims)
 
     def pool(batch):
         maxima, indices = find_maxima(
@@ -127,11 +170,12 @@ def max_pool2d(
         )
         return pick_maxima(batch, maxima, indices, return_indices)
 
-    return on_image_batch(input, pool)
+    return on_image_batch(input, pool, dims)
 
 
-class AvgPool2d(Function):
-    """y[n, c, i, j] = (sum of window (i, j) of x padded with 0) / divisor[i, j].
+class AveragePool(Function):
+    """y[n, c, i, j] = (sum of window (i, j) of x padded with 0) / divisor[i, j] (volumes
+    alike, with a depth index).
 
     Every element of a window gets an equal share: dx = g / divisor spread over the window,
     summed where windows overlap.
@@ -139,16 +183,18 @@ class AvgPool2d(Function):
 
     def forward(self, x, kernel_size, stride, padding, divisor):
         padded = pad_images(x, padding)
-        windows = sliding_windows(padded, kernel_size, stride, NO_DILATION)
+        no_dilation = (1,) * len(kernel_size)
+        windows = sliding_windows(padded, kernel_size, stride, no_dilation)
         self.divisor = array_module(x).asarray(divisor, dtype=x.dtype)
         self.windows_shape, self.padded_shape = windows.shape, padded.shape
         self.stride, self.padding = stride, padding
-        return windows.sum(axis=(2, 3)) / self.divisor
+        return windows.sum(axis=tuple(range(2, 2 + len(kernel_size)))) / self.divisor
 
     def backward(self, g):
-        share = (g / self.divisor)[:, :, None, None]
+        dims = g.ndim - 2
+        share = (g / self.divisor).reshape(*g.shape[:2], *(1,) * dims, *g.shape[2:])
         windows_grad = array_module(g).broadcast_to(share, self.windows_shape)
-        dx = fold_windows(windows_grad, self.padded_shape, self.stride, NO_DILATION)
+        dx = fold_windows(windows_grad, self.padded_shape, self.stride, (1,) * dims)
         return crop_images(dx, self.padding)
 
 
@@ -165,26 +211,48 @@ def avg_pool2d(
     defaults to `kernel_size`. Each window's sum is divided by divisor_override if given, else
     by its number of pixels: those inside the padded input (count_include_pad), or inside the
     input itself."""
-    op = "avg_pool2d"
-    window = pool_window(op, input, kernel_size, stride, padding, NO_DILATION, ceil_mode)
+    return avg_pool("avg_pool2d", 2, input, kernel_size, stride, padding, ceil_mode,
+                    count_include_pad, divisor_override)
+
+
+def avg_pool3d(
+    input,
+    kernel_size,
+    stride=None,
+    padding=0,
+    ceil_mode=False,
+    count_include_pad=True,
+    divisor_override=None,
+):
+    """torch.nn.functional.avg_pool3d on (N, C, D, H, W) or one volume (C, D, H, W), with
+    avg_pool2d's arguments as (d, h, w) triples."""
+    return avg_pool("avg_pool3d", 3, input, kernel_size, stride, padding, ceil_mode,
+                    count_include_pad, divisor_override)
+
+
+def avg_pool(op, dims, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+             divisor_override):
+    """avg_pool2d (dims=2) or avg_pool3d (dims=3)."""
+    window = pool_window(op, input, kernel_size, stride, padding, 1, ceil_mode, dims)
     divisor = _divisor(op, input.shape, window, count_include_pad, divisor_override)
-    options = dict(
-        kernel_size=window.kernel_size, stride=window.stride, padding=window.edges, divisor=divisor
-    )
-    return on_image_batch(input, lambda batch: AvgPool2d.apply(batch, **options))
+    options = {"kernel_size": window.kernel_size, "stride": window.stride,
+               "padding": window.edges, "divisor": divisor}
+    return on_image_batch(input, lambda batch: AveragePool.apply(batch, **options), dims)
 
 
 def _divisor(op, shape, window, count_include_pad, divisor_override):
-    """(H_out, W_out): what each window's sum is divided by (avg_pool2d's docstring)."""
+    """(H_out, W_out) (or (D_out, H_out, W_out)): what each window's sum is divided by
+    (avg_pool2d's docstring): the product of the pixels it averages along each axis."""
     if divisor_override is not None:
         return np.full(window.output_size, _check_divisor(op, divisor_override))
-    heights, widths = (
+    per_axis = (
         _pixels_per_window(n, out, k, s, p, count_include_pad)
         for n, out, k, s, p in zip(
-            shape[-2:], window.output_size, window.kernel_size, window.stride, window.padding
+            shape[-len(window.output_size):], window.output_size, window.kernel_size,
+            window.stride, window.padding,
         )
     )
-    return np.outer(heights, widths)
+    return functools.reduce(np.multiply.outer, per_axis)
 
 
 def _pixels_per_window(size, count, kernel, stride, pad, count_include_pad):

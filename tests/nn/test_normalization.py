@@ -263,7 +263,15 @@ def test_instance_norm_running_stats_average_the_instances():
     instance_var = values.var(axis=(2, 3), ddof=1).mean(axis=0)
     np.testing.assert_allclose(layer.running_mean.numpy(), 0.5 * instance_mean, rtol=1e-6)
     np.testing.assert_allclose(layer.running_var.numpy(), 0.5 + 0.5 * instance_var, rtol=1e-6)
-    assert layer.num_batches_tracked.item() == 1
+    assert layer.num_batches_tracked.item() == 0  # instance norm never counts, as in PyTorch
+
+
+def test_instance_norm_with_momentum_none_keeps_its_running_stats():
+    # PyTorch passes momentum 0 for None (batch norm's cumulative average is not used)
+    layer = nn.InstanceNorm1d(2, momentum=None, track_running_stats=True)
+    layer(mg.randn(3, 2, 5))
+    np.testing.assert_array_equal(layer.running_mean.numpy(), np.zeros(2, np.float32))
+    np.testing.assert_array_equal(layer.running_var.numpy(), np.ones(2, np.float32))
 
 
 @pytest.mark.parametrize("make, shape, message", [

@@ -44,7 +44,7 @@ def test_max_pool_loops_match_the_numpy_reference(case, seed):
     y, winner = cpu_kernels.max_pool2d(images, kernel, stride, dilation, padding)
     assume(np.isfinite(y).all())  # every window holds a pixel of the image, as max_pool2d checks
     rows, cols = (window_taps(*args) for args in zip(images.shape[2:], kernel, stride, dilation))
-    expected_y, expected_winner = window_maxima(images, rows, cols, padding)
+    expected_y, expected_winner = window_maxima(images, [rows, cols], padding)
     np.testing.assert_array_equal(y, expected_y)
     np.testing.assert_array_equal(winner, expected_winner)
     g = np.random.default_rng(seed).standard_normal(y.shape).astype(images.dtype)

@@ -98,3 +98,8 @@ from minigrad.nn.functional.margin_loss import (  # noqa: F401
     triplet_margin_with_distance_loss,
 )
 from minigrad.nn.functional.sparse import one_hot  # noqa: F401
+# 3-D (volumetric) convs and pools
+from minigrad.ops.adaptive_pool import adaptive_avg_pool3d, adaptive_max_pool3d  # noqa: F401
+from minigrad.ops.conv import conv3d  # noqa: F401
+from minigrad.ops.conv_transpose import conv_transpose3d  # noqa: F401
+from minigrad.ops.pool import avg_pool3d, max_pool3d  # noqa: F401
