@@ -4,32 +4,13 @@ rsample  μ − b·sign(u)·ln(1 − |u|), u ~ U(−1, 1)     cdf   ½ − ½·s
 entropy  1 + ln 2b                                   icdf  μ − b·sign(p − ½)·ln(1 − 2|p − ½|)
 """
 
-from typing import ClassVar
-
 import numpy as np
 
 import minigrad as mg
-from minigrad.distributions import constraints
-from minigrad.distributions.distribution import Distribution, broadcast_all
+from minigrad.distributions.location_scale import LocationScale
 
 
-class Laplace(Distribution):
-    arg_constraints: ClassVar[dict] = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(self.loc.shape, validate_args=validate_args)
-
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
-
+class Laplace(LocationScale):
     @property
     def stddev(self):
         return 2**0.5 * self.scale

@@ -5,30 +5,12 @@ entropy  ½ + ½ ln 2π + ln σ               icdf  μ + σ√2 · erfinv(2p −
 """
 
 import math
-from typing import ClassVar
 
 import minigrad as mg
-from minigrad.distributions import constraints
-from minigrad.distributions.distribution import Distribution, broadcast_all
+from minigrad.distributions.location_scale import LocationScale
 
 
-class Normal(Distribution):
-    arg_constraints: ClassVar[dict] = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(self.loc.shape, validate_args=validate_args)
-
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
-
+class Normal(LocationScale):
     @property
     def stddev(self):
         return self.scale
