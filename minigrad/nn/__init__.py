@@ -20,7 +20,14 @@ from minigrad.nn.activation import (  # noqa: F401
 from minigrad.nn.attention import MultiheadAttention  # noqa: F401
 from minigrad.nn.containers import ModuleDict, ModuleList, Sequential  # noqa: F401
 from minigrad.nn.conv import Conv1d, Conv2d  # noqa: F401
-from minigrad.nn.dropout import Dropout, Dropout2d  # noqa: F401
+from minigrad.nn.dropout import (  # noqa: F401
+    AlphaDropout,
+    Dropout,
+    Dropout1d,
+    Dropout2d,
+    Dropout3d,
+    FeatureAlphaDropout,
+)
 from minigrad.nn.flatten import Flatten, Unflatten  # noqa: F401
 from minigrad.nn.linear import Identity, Linear  # noqa: F401
 from minigrad.nn.module import Module, Parameter  # noqa: F401

@@ -17,7 +17,14 @@ from minigrad.nn.functional.activation import (  # noqa: F401
     tanh,
 )
 from minigrad.nn.functional.conv import conv1d  # noqa: F401
-from minigrad.nn.functional.dropout import dropout, dropout2d  # noqa: F401
+from minigrad.nn.functional.dropout import (  # noqa: F401
+    alpha_dropout,
+    dropout,
+    dropout1d,
+    dropout2d,
+    dropout3d,
+    feature_alpha_dropout,
+)
 from minigrad.nn.functional.linear import linear  # noqa: F401
 from minigrad.nn.functional.normalization import (  # noqa: F401
     batch_norm,
