@@ -145,6 +145,7 @@ from minigrad.ops.reduce import (  # noqa: F401
     var_mean,
 )
 from minigrad.ops.rounding import floor_divide, fmod, heaviside, remainder  # noqa: F401
+from minigrad.ops.elementwise import true_divide  # noqa: F401
 from minigrad.ops.scan import cummax, cummin, logcumsumexp  # noqa: F401
 from minigrad.ops.special import erf, erfc, erfinv  # noqa: F401
 from minigrad.ops.trig import (  # noqa: F401

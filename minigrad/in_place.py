@@ -89,6 +89,23 @@ def sub_(tensor, other, alpha=1):
     return apply("sub_", np.subtract, tensor, _scaled(other, alpha, tensor))
 
 
+def div_(tensor, other, *, rounding_mode=None):
+    """tensor /= other; with rounding_mode 'trunc' or 'floor' the quotient rounded toward 0
+    or −inf, which an integer tensor can take (a true quotient it cannot, as in PyTorch)."""
+    if rounding_mode is None:
+        return apply("div_", np.true_divide, tensor, other)
+    from minigrad.ops.rounding import rounded_divide
+
+    check_writable("div_", tensor)
+    quotient = rounded_divide("div_", tensor, other, rounding_mode)
+    return apply("div_", _take_second, tensor, quotient.data)
+
+
+def _take_second(_, value, out, casting):
+    """A ufunc-shaped copy of `value` into `out`, so `apply` checks the shape and dtype."""
+    array_module(out).copyto(out, value, casting=casting)
+
+
 def addcmul_(tensor, tensor1, tensor2, value=1):
     """tensor += value · tensor1 · tensor2 (Adam's moment updates are written with it)."""
     check_fits("addcmul_", tensor, tensor1.shape, tensor2.shape)

@@ -383,8 +383,8 @@ class Tensor(ConversionShortcuts):
     def mul_(self, other):
         return in_place.apply("mul_", np.multiply, self, other)
 
-    def div_(self, other):
-        return in_place.apply("div_", np.true_divide, self, other)
+    def div_(self, other, *, rounding_mode=None):
+        return in_place.div_(self, other, rounding_mode=rounding_mode)
 
     def pow_(self, exponent):
         return in_place.apply("pow_", np.power, self, exponent)
@@ -439,7 +439,10 @@ class Tensor(ConversionShortcuts):
     def mul(self, other):
         return self * other
 
-    def div(self, other):
+    def div(self, other, *, rounding_mode=None):
+        return ops.elementwise.div(self, other, rounding_mode=rounding_mode)
+
+    def true_divide(self, other):
         return self / other
 
     def neg(self):

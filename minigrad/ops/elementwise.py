@@ -162,9 +162,21 @@ def mul(a, b):
     return _binary(Mul, a, b)
 
 
-def div(a, b):
-    """True division: integer tensors divide as float32, as in PyTorch (numpy gives float64)."""
+def div(a, b, *, rounding_mode=None):
+    """True division: integer tensors divide as float32, as in PyTorch (numpy gives float64).
+    With rounding_mode 'trunc' or 'floor' the quotient is rounded toward 0 or −inf, and
+    integer tensors stay integer (ops/rounding.py)."""
+    if rounding_mode is not None:
+        # imported here: rounding.py builds on this file
+        from minigrad.ops.rounding import rounded_divide
+
+        return rounded_divide("div", a, b, rounding_mode)
     return _binary(Div, to_float(a), to_float(b))
+
+
+def true_divide(a, b):
+    """div without rounding (PyTorch's older name)."""
+    return div(a, b)
 
 
 def pow(a, b):

@@ -2,11 +2,14 @@
 
     remainder(a, b) = a − b·floor(a/b)   sign of b (Python's %)   ∂a = 1, ∂b = −floor(a/b)
     fmod(a, b)      = a − b·trunc(a/b)   sign of a (C's fmod)     ∂a = 1, ∂b = −trunc(a/b)
-    floor_divide(a, b) = floor(a/b)      no gradient (PyTorch defines none)
+    div(a, b, rounding_mode='floor') = floor(a/b)   (floor_divide, a // b)   ∂a = ∂b = 0
+    div(a, b, rounding_mode='trunc') = trunc(a/b)                            ∂a = ∂b = 0
     heaviside(a, values) = 0 where a < 0, values where a = 0, 1 where a > 0; no gradient
 
 Integer tensors stay integer, as in PyTorch.
 """
+
+import numpy as np
 
 from minigrad.backend import array_module
 from minigrad.checks import broadcast_error
@@ -35,6 +38,48 @@ class Fmod(SmoothBinary):
         return xp.ones_like(out), -xp.trunc(a / b)
 
 
+class RoundedDivide(SmoothBinary):
+    """a / b rounded to a whole number: flat between its jumps, so da = db = 0 (PyTorch
+    records these zero gradients too)."""
+
+    def forward(self, a, b):
+        with np.errstate(divide="ignore", invalid="ignore"):  # x/0 is ±inf or nan, unwarned
+            return super().forward(a, b)
+
+    def slopes(self, xp, a, b, out):
+        zero = xp.zeros_like(out)
+        return zero, zero
+
+
+class FloorDivide(RoundedDivide):
+    """floor(a / b), rounding toward −inf as Python's //."""
+
+    def value(self, xp, a, b):
+        return xp.floor_divide(a, b)
+
+
+class TruncDivide(RoundedDivide):
+    """trunc(a / b), rounding toward 0 as C's integer division."""
+
+    def value(self, xp, a, b):
+        if a.dtype.kind in "iub":
+            return (a - xp.fmod(a, b)) // b  # exact: a − fmod(a, b) is a multiple of b
+        return xp.trunc(a / b)
+
+
+ROUNDED_DIVIDES = {"floor": FloorDivide, "trunc": TruncDivide}
+
+
+def rounded_divide(op, input, other, rounding_mode):
+    """input / other rounded by `rounding_mode` ('floor' or 'trunc'); integer tensors stay
+    integer."""
+    if rounding_mode not in ROUNDED_DIVIDES:
+        raise ValueError(
+            f"{op}: rounding_mode must be None, 'trunc' or 'floor', got {rounding_mode!r}"
+        )
+    return ROUNDED_DIVIDES[rounding_mode].apply(*_divisible(op, input, other))
+
+
 def remainder(input, other):
     return Remainder.apply(*_divisible("remainder", input, other))
 
@@ -44,9 +89,8 @@ def fmod(input, other):
 
 
 def floor_divide(input, other):
-    """floor(input / other), rounding toward −inf as Python's //; no gradient."""
-    a, b = _divisible("floor_divide", input, other)
-    return Tensor._make(array_module(a.data).floor_divide(a.data, b.data))
+    """floor(input / other), rounding toward −inf as Python's //; a zero gradient."""
+    return rounded_divide("floor_divide", input, other, "floor")
 
 
 def _divisible(op, input, other):
