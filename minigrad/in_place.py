@@ -176,6 +176,59 @@ def exponential_(tensor, lambd=1.0):
     return _fill_drawn("exponential_", tensor, lambda shape: generator().exponential(scale, shape))
 
 
+def cauchy_(tensor, median=0.0, sigma=1.0):
+    """Numbers drawn from the Cauchy distribution, density 1 / (πσ(1 + ((x − median)/σ)²))."""
+    if not sigma > 0:
+        raise ValueError(f"cauchy_: sigma must be greater than 0, got {sigma}")
+    return _fill_drawn(
+        "cauchy_", tensor, lambda shape: median + sigma * generator().standard_cauchy(shape)
+    )
+
+
+def log_normal_(tensor, mean=1.0, std=2.0):
+    """Numbers e^z with z drawn from N(mean, std²): `mean` and `std` are those of the log."""
+    if not std > 0:
+        raise ValueError(f"log_normal_: std must be greater than 0, got {std}")
+    return _fill_drawn("log_normal_", tensor, lambda shape: generator().lognormal(mean, std, shape))
+
+
+def geometric_(tensor, p):
+    """The number of Bernoulli(p) trials up to and including the first success (1, 2, ...).
+    Any dtype, as in PyTorch."""
+    if not 0 < p < 1:
+        raise ValueError(f"geometric_: p must lie in (0, 1), got {p}")
+    check_writable("geometric_", tensor)
+    return _write(tensor, generator().geometric(p, tensor.shape))
+
+
+def random_(tensor, from_=0, to=None):
+    """Whole numbers drawn uniformly from [from_, to − 1]. A single number is `to`, as in
+    PyTorch's `random_(to)`. Without `to` the top is the dtype's largest value, or for
+    floats 2^(mantissa bits + 1), the end of the range where every whole number is exact."""
+    check_writable("random_", tensor)
+    if to is None and from_ != 0:
+        from_, to = 0, from_
+    dtype = np.dtype(tensor.dtype)
+    if to is None:
+        top = 2 ** (np.finfo(dtype).nmant + 1) if dtype.kind == "f" else _largest(dtype)
+    elif from_ >= to:
+        raise ValueError(f"random_: from_ must be less than to, got from_={from_}, to={to}")
+    else:
+        top = to - 1
+    if dtype.kind != "f" and not _smallest(dtype) <= from_ <= top <= _largest(dtype):
+        raise ValueError(f"random_: the range [{from_}, {top}] does not fit in {dtype}")
+    drawn = generator().integers(from_, top, tensor.shape, dtype=np.int64, endpoint=True)
+    return _write(tensor, drawn)
+
+
+def _largest(dtype):
+    return 1 if dtype.kind == "b" else np.iinfo(dtype).max
+
+
+def _smallest(dtype):
+    return 0 if dtype.kind == "b" else np.iinfo(dtype).min
+
+
 def bernoulli_(tensor, p=0.5):
     """1 with probability p, else 0; `p` a number or a tensor of probabilities that broadcasts
     to the tensor. Any dtype, as in PyTorch."""

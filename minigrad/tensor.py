@@ -430,6 +430,18 @@ class Tensor(ConversionShortcuts):
     def exponential_(self, lambd=1.0):
         return in_place.exponential_(self, lambd)
 
+    def cauchy_(self, median=0.0, sigma=1.0):
+        return in_place.cauchy_(self, median, sigma)
+
+    def log_normal_(self, mean=1.0, std=2.0):
+        return in_place.log_normal_(self, mean, std)
+
+    def geometric_(self, p):
+        return in_place.geometric_(self, p)
+
+    def random_(self, from_=0, to=None):
+        return in_place.random_(self, from_, to)
+
     def add(self, other):
         return self + other
 

@@ -97,6 +97,10 @@ EVERY_OP = {
     "normal_": lambda t: t.normal_(),
     "bernoulli_": lambda t: t.bernoulli_(),
     "exponential_": lambda t: t.exponential_(),
+    "random_": lambda t: t.random_(),
+    "cauchy_": lambda t: t.cauchy_(),
+    "log_normal_": lambda t: t.log_normal_(),
+    "geometric_": lambda t: t.geometric_(0.5),
 }
 
 
@@ -198,6 +202,36 @@ ERRORS = {
         ValueError,
         "exponential_: lambd must be greater than 0",
     ),
+    "random_ with from_ not below to": (
+        lambda: mg.zeros(2).random_(5, 2),
+        ValueError,
+        "random_: from_ must be less than to, got from_=5, to=2",
+    ),
+    "random_ beyond the dtype": (
+        lambda: mg.zeros(2, dtype=mg.uint8).random_(0, 1000),
+        ValueError,
+        r"random_: the range \[0, 999\] does not fit in uint8",
+    ),
+    "cauchy_ with sigma 0": (
+        lambda: mg.zeros(2).cauchy_(sigma=0.0),
+        ValueError,
+        "cauchy_: sigma must be greater than 0",
+    ),
+    "log_normal_ with std 0": (
+        lambda: mg.zeros(2).log_normal_(std=0.0),
+        ValueError,
+        "log_normal_: std must be greater than 0",
+    ),
+    "log_normal_ into integers": (
+        lambda: mg.zeros(2, dtype=mg.int64).log_normal_(),
+        TypeError,
+        "log_normal_",
+    ),
+    "geometric_ with p 1": (
+        lambda: mg.zeros(2).geometric_(1.0),
+        ValueError,
+        r"geometric_: p must lie in \(0, 1\), got 1.0",
+    ),
     "bernoulli_ with p above 1": (
         lambda: mg.zeros(2).bernoulli_(1.5),
         ValueError,
@@ -219,6 +253,10 @@ RANDOM = {
     "normal_": lambda t: t.normal_(1.0, 2.0),
     "bernoulli_": lambda t: t.bernoulli_(0.25),
     "exponential_": lambda t: t.exponential_(4.0),
+    "random_": lambda t: t.random_(-3, 9),
+    "cauchy_": lambda t: t.cauchy_(1.0, 0.5),
+    "log_normal_": lambda t: t.log_normal_(0.5, 0.25),
+    "geometric_": lambda t: t.geometric_(0.3),
 }
 
 
@@ -244,6 +282,31 @@ def test_random_fills_draw_from_their_distributions():
     assert abs(normal.mean() - 1.0) < 0.1 and abs(normal.std() - 2.0) < 0.1
     assert set(np.unique(coin)) == {0.0, 1.0} and abs(coin.mean() - 0.25) < 0.03
     assert waiting.min() >= 0 and abs(waiting.mean() - 0.25) < 0.02
+
+
+def test_more_random_fills_draw_from_their_distributions():
+    mg.manual_seed(0)
+    whole = mg.zeros(4000).random_(-3, 9).numpy()
+    assert set(np.unique(whole)) == set(range(-3, 9))  # to is left out
+    assert set(np.unique(mg.zeros(400).random_(4).numpy())) == {0, 1, 2, 3}  # random_(to)
+    cauchy = mg.zeros(4000).cauchy_(1.0, 0.5).numpy()  # no mean; median and quartiles ±σ
+    np.testing.assert_allclose(np.percentile(cauchy, [25, 50, 75]), [0.5, 1.0, 1.5], atol=0.06)
+    log_normal = mg.zeros(4000, dtype=mg.float64).log_normal_(0.5, 0.25).numpy()
+    assert abs(np.log(log_normal).mean() - 0.5) < 0.02 and abs(np.log(log_normal).std() - 0.25) < 0.02
+    trials = mg.zeros(4000, dtype=mg.int64).geometric_(0.3)
+    assert trials.dtype == mg.int64 and trials.numpy().min() == 1
+    assert abs(trials.numpy().mean() - 1 / 0.3) < 0.15
+
+
+@pytest.mark.parametrize("dtype, top", [
+    (mg.float16, 2**11), (mg.float32, 2**24), (mg.float64, 2**53), (mg.uint8, 255),
+    (mg.int32, 2**31 - 1), (mg.bool, 1),
+])
+def test_random_without_a_range_spans_the_dtype(dtype, top):
+    # PyTorch: floats up to 2^(mantissa bits + 1), integers up to the dtype's largest value
+    mg.manual_seed(0)
+    drawn = mg.zeros(2000, dtype=dtype).random_().numpy().astype(np.float64)
+    assert drawn.min() >= 0 and drawn.max() <= top and drawn.max() > top * 0.99
 
 
 def test_bernoulli_with_a_tensor_of_probabilities():
