@@ -179,11 +179,16 @@ def run_on(device, fn, *arrays):
     ]
 
 
+def assert_same_on_both_devices(fn, *arrays, rtol=1e-5, atol=1e-6):
+    """fn's output and its inputs' gradients agree on 'cpu' and 'cuda' (see run_on)."""
+    for cpu, cuda in zip(run_on("cpu", fn, *arrays), run_on("cuda", fn, *arrays)):
+        np.testing.assert_allclose(cuda, cpu, rtol=rtol, atol=atol)
+
+
 @pytest.mark.gpu
 @pytest.mark.parametrize("name", UNARY)
 def test_unary_op_matches_cpu_on_cuda(name):
-    for cpu, cuda in zip(run_on("cpu", UNARY[name], X), run_on("cuda", UNARY[name], X)):
-        np.testing.assert_allclose(cuda, cpu, rtol=1e-5, atol=1e-6)
+    assert_same_on_both_devices(UNARY[name], X)
 
 
 @pytest.mark.gpu
@@ -269,9 +274,7 @@ KERNEL_OPS = {
 @pytest.mark.gpu
 @pytest.mark.parametrize("name", KERNEL_OPS)
 def test_kernel_backed_op_matches_cpu_on_cuda(name):
-    fn, *arrays = KERNEL_OPS[name]
-    for cpu, cuda in zip(run_on("cpu", fn, *arrays), run_on("cuda", fn, *arrays)):
-        np.testing.assert_allclose(cuda, cpu, rtol=1e-4, atol=1e-5)
+    assert_same_on_both_devices(*KERNEL_OPS[name], rtol=1e-4, atol=1e-5)
 
 
 # ---- on a GPU: pooling, every option on the numpy/CuPy reference paths ----------------------

@@ -25,15 +25,9 @@ from tests.test_gpu_backend import (
     X,
     Y,
     assert_same_indices_on_both_devices,
-    run_on,
+    assert_same_on_both_devices,
     values_on,
 )
-
-
-def assert_same_on_both_devices(fn, *arrays, rtol=1e-5, atol=1e-6):
-    cpu_results = run_on("cpu", fn, *arrays)
-    for cpu, cuda in zip(cpu_results, run_on("cuda", fn, *arrays)):
-        np.testing.assert_allclose(cuda, cpu, rtol=rtol, atol=atol)
 
 
 def test_the_standin_refuses_what_cupy_refuses():

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from tests.test_gpu_backend import run_on, values_on
+from tests.test_gpu_backend import assert_same_on_both_devices, values_on
 
 rng = np.random.default_rng(3)
 SQUARE = (rng.uniform(-1, 1, (2, 3, 3)) + 4 * np.eye(3)).astype(np.float32)
@@ -66,14 +66,9 @@ NO_GRAD = {
 }
 
 
-def _same_on_cpu_and_cuda(fn, *arrays):
-    for cpu, cuda in zip(run_on("cpu", fn, *arrays), run_on("cuda", fn, *arrays)):
-        np.testing.assert_allclose(cuda, cpu, rtol=1e-4, atol=1e-5)
-
-
 @pytest.mark.parametrize("name", DIFFERENTIABLE)
 def test_linalg_on_standin_cuda(standin_gpu, name):
-    _same_on_cpu_and_cuda(*DIFFERENTIABLE[name])
+    assert_same_on_both_devices(*DIFFERENTIABLE[name], rtol=1e-4, atol=1e-5)
 
 
 @pytest.mark.parametrize("name", NO_GRAD)
@@ -91,7 +86,7 @@ def test_linalg_errors_on_standin_cuda(standin_gpu):
 @pytest.mark.gpu
 @pytest.mark.parametrize("name", DIFFERENTIABLE)
 def test_linalg_matches_cpu_on_cuda(name):
-    _same_on_cpu_and_cuda(*DIFFERENTIABLE[name])
+    assert_same_on_both_devices(*DIFFERENTIABLE[name], rtol=1e-4, atol=1e-5)
 
 
 @pytest.mark.gpu

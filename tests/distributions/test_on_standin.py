@@ -7,7 +7,7 @@ import pytest
 
 import minigrad as mg
 from minigrad import distributions as D
-from tests.test_gpu_backend import run_on
+from tests.test_gpu_backend import assert_same_on_both_devices
 
 POSITIVE = np.array([[0.5, 1.5, 2.0], [1.2, 0.7, 3.0]], dtype=np.float32)
 REAL = np.array([[0.3, -1.0, 2.0], [-0.4, 0.8, 0.1]], dtype=np.float32)
@@ -66,17 +66,13 @@ SAMPLED = {
 
 @pytest.mark.parametrize("name", sorted(DIFFERENTIABLE))
 def test_distribution_on_standin_cuda(standin_gpu, name):
-    fn, *arrays = DIFFERENTIABLE[name]
-    for cpu, cuda in zip(run_on("cpu", fn, *arrays), run_on("cuda", fn, *arrays)):
-        np.testing.assert_allclose(cuda, cpu, rtol=1e-5, atol=1e-6)
+    assert_same_on_both_devices(*DIFFERENTIABLE[name])
 
 
 @pytest.mark.gpu
 @pytest.mark.parametrize("name", sorted(DIFFERENTIABLE))
 def test_distribution_matches_cpu_on_cuda(name):
-    fn, *arrays = DIFFERENTIABLE[name]
-    for cpu, cuda in zip(run_on("cpu", fn, *arrays), run_on("cuda", fn, *arrays)):
-        np.testing.assert_allclose(cuda, cpu, rtol=1e-5, atol=1e-6)
+    assert_same_on_both_devices(*DIFFERENTIABLE[name])
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLED))

@@ -8,7 +8,7 @@ import pytest
 
 import minigrad as mg
 import minigrad.nn.functional as F
-from tests.test_gpu_backend import X, Y, run_on
+from tests.test_gpu_backend import X, Y, assert_same_on_both_devices
 
 INDICES = np.array([0, 3, 1])
 LABEL_LISTS = np.array([[0, 2, -1, 1], [3, -1, 0, 0], [1, 2, 3, 0]])
@@ -73,6 +73,3 @@ def test_one_hot_on_standin_cuda(standin_gpu):
     np.testing.assert_array_equal(out.numpy(), np.eye(4, dtype=np.int64)[INDICES])
 
 
-def assert_same_on_both_devices(fn, *arrays):
-    for cpu, cuda in zip(run_on("cpu", fn, *arrays), run_on("cuda", fn, *arrays)):
-        np.testing.assert_allclose(cuda, cpu, rtol=1e-5, atol=1e-6)

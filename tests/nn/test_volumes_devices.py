@@ -8,7 +8,7 @@ import pytest
 
 import minigrad as mg
 import minigrad.nn.functional as F
-from tests.test_gpu_backend import run_on
+from tests.test_gpu_backend import assert_same_on_both_devices, run_on
 
 RNG = np.random.default_rng(5)
 VOLUMES = RNG.standard_normal((2, 4, 5, 4, 6)).astype(np.float32)
@@ -52,11 +52,6 @@ INDICES = {
 }
 
 
-def assert_same_on_both_devices(fn, *arrays):
-    for cpu, cuda in zip(run_on("cpu", fn, *arrays), run_on("cuda", fn, *arrays)):
-        np.testing.assert_allclose(cuda, cpu, rtol=1e-4, atol=1e-5)
-
-
 def assert_same_indices_on_both_devices(pool):
     on_cpu = pool(mg.tensor(VOLUMES))[1]
     on_cuda = pool(mg.tensor(VOLUMES, device="cuda"))[1]
@@ -66,7 +61,7 @@ def assert_same_indices_on_both_devices(pool):
 
 @pytest.mark.parametrize("name", OPS)
 def test_volume_op_on_standin_cuda_matches_cpu(standin_gpu, name):
-    assert_same_on_both_devices(*OPS[name])
+    assert_same_on_both_devices(*OPS[name], rtol=1e-4, atol=1e-5)
 
 
 @pytest.mark.parametrize("name", INDICES)
@@ -79,7 +74,8 @@ def test_conv3d_takes_the_array_path_where_the_conv_kernels_take_images(
 ):
     # groups=1, float32: what the kernels take, were these images
     full_weight = WEIGHT.repeat(2, axis=1)
-    assert_same_on_both_devices(lambda x, w: F.conv3d(x, w), VOLUMES, full_weight)
+    assert_same_on_both_devices(lambda x, w: F.conv3d(x, w), VOLUMES, full_weight,
+                                rtol=1e-4, atol=1e-5)
     assert not CONV_KERNELS & set(standin_gpu_running_cuda_c)
     run_on("cuda", lambda x, w: F.conv2d(x, w), VOLUMES[:, :, 0], full_weight[:, :, 0])
     assert CONV_KERNELS <= set(standin_gpu_running_cuda_c)
@@ -88,7 +84,7 @@ def test_conv3d_takes_the_array_path_where_the_conv_kernels_take_images(
 @pytest.mark.gpu
 @pytest.mark.parametrize("name", OPS)
 def test_volume_op_matches_cpu_on_cuda(name):
-    assert_same_on_both_devices(*OPS[name])
+    assert_same_on_both_devices(*OPS[name], rtol=1e-4, atol=1e-5)
 
 
 @pytest.mark.gpu

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from tests.test_gpu_backend import X, Y, run_on, values_on
+from tests.test_gpu_backend import X, Y, assert_same_on_both_devices, values_on
 
 UNIT = np.tanh(X)  # in (−1, 1)
 
@@ -48,14 +48,9 @@ NO_GRAD = {
 }
 
 
-def _same_on_cpu_and_cuda(fn, *arrays):
-    for cpu, cuda in zip(run_on("cpu", fn, *arrays), run_on("cuda", fn, *arrays)):
-        np.testing.assert_allclose(cuda, cpu, rtol=1e-5, atol=1e-6)
-
-
 @pytest.mark.parametrize("name", DIFFERENTIABLE)
 def test_op_on_standin_cuda(standin_gpu, name):
-    _same_on_cpu_and_cuda(*DIFFERENTIABLE[name])
+    assert_same_on_both_devices(*DIFFERENTIABLE[name])
 
 
 @pytest.mark.parametrize("name", NO_GRAD)
@@ -67,7 +62,7 @@ def test_op_without_gradient_on_standin_cuda(standin_gpu, name):
 @pytest.mark.gpu
 @pytest.mark.parametrize("name", DIFFERENTIABLE)
 def test_op_matches_cpu_on_cuda(name):
-    _same_on_cpu_and_cuda(*DIFFERENTIABLE[name])
+    assert_same_on_both_devices(*DIFFERENTIABLE[name])
 
 
 @pytest.mark.gpu

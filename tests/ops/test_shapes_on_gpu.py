@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from tests.test_gpu_backend import X, Y, run_on, values_on
+from tests.test_gpu_backend import X, Y, assert_same_on_both_devices, values_on
 
 INDEX = np.array([2, 0, 2])
 
@@ -58,10 +58,7 @@ NO_GRAD = {
 
 
 def _same_values_and_gradients(name):
-    for cpu, cuda in zip(
-        run_on("cpu", DIFFERENTIABLE[name], X, Y), run_on("cuda", DIFFERENTIABLE[name], X, Y)
-    ):
-        np.testing.assert_allclose(cuda, cpu, rtol=1e-5, atol=1e-6)
+    assert_same_on_both_devices(DIFFERENTIABLE[name], X, Y)
 
 
 def _same_values(name):
