@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from tests.torch_fixtures import load_torch_cases
+from tests.torch_fixtures import load_torch_cases, replayed_arguments
 
 CASES = load_torch_cases("torch_linalg.npz", "")
 TOLERANCE = {np.dtype(np.float32): (2e-4, 2e-5), np.dtype(np.float64): (1e-9, 1e-11)}
@@ -23,19 +23,10 @@ SIGNED = {"eigh": {1: ("columns", True)}, "svd": {0: ("columns", True), 2: ("row
 
 def _replay(case):
     config = case["config"]
-    inputs = [mg.tensor(case[f"input{k}"]) for k in range(len(case)) if f"input{k}" in case]
-
-    def real(value):
-        if isinstance(value, str) and value.startswith("@"):
-            return inputs[int(value[1:])]
-        if isinstance(value, list):
-            return [real(v) for v in value]
-        return value
-
-    kwargs = {k: real(v) for k, v in config["kwargs"].items()}
+    args, kwargs = replayed_arguments(case)
     if config["function"] in ("matrix_norm", "norm") and isinstance(kwargs.get("dim"), list):
         kwargs["dim"] = tuple(kwargs["dim"])
-    return getattr(mg.linalg, config["function"])(*[real(a) for a in config["args"]], **kwargs)
+    return getattr(mg.linalg, config["function"])(*args, **kwargs)
 
 
 def _compare_vectors(ours, theirs, layout, orthonormal, k, tolerance):

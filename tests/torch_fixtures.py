@@ -6,9 +6,12 @@ generator (make_sklearn_fixtures_metrics.py) writes the same layout, read the sa
 """
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
+
+import minigrad as mg
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -23,3 +26,20 @@ def load_torch_cases(filename, prefix):
         case, name = key.split(".", 1)
         cases.setdefault(case, {})[name] = json.loads(str(value)) if name == "config" else value
     return cases
+
+
+def replayed_arguments(case):
+    """(args, kwargs) of a case's config, each "@k" in them (also inside lists) replaced by
+    the case's array "input<k>" as a tensor: how a generator names a call's tensor inputs."""
+    inputs = {key[len("input"):]: mg.tensor(value) for key, value in case.items()
+              if re.fullmatch(r"input\d+", key)}
+
+    def real(value):
+        if isinstance(value, str) and value.startswith("@"):
+            return inputs[value[1:]]
+        if isinstance(value, list):
+            return [real(v) for v in value]
+        return value
+
+    config = case["config"]
+    return [real(a) for a in config["args"]], {k: real(v) for k, v in config["kwargs"].items()}

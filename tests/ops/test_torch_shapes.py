@@ -6,24 +6,14 @@ import numpy as np
 import pytest
 
 import minigrad as mg
-from tests.torch_fixtures import load_torch_cases
+from tests.torch_fixtures import load_torch_cases, replayed_arguments
 
 CASES = load_torch_cases("torch_shapes.npz", "")
 
 
 def _replay(case):
     config = case["config"]
-    inputs = [mg.tensor(case[f"input{k}"]) for k in range(len(case) - 1) if f"input{k}" in case]
-
-    def real(value):
-        if isinstance(value, str) and value.startswith("@"):
-            return inputs[int(value[1:])]
-        if isinstance(value, list):
-            return [real(v) for v in value]
-        return value
-
-    args = [real(a) for a in config["args"]]
-    kwargs = {k: real(v) for k, v in config["kwargs"].items()}
+    args, kwargs = replayed_arguments(case)
     if config["method"]:
         return getattr(args[0], config["function"])(*args[1:], **kwargs)
     return getattr(mg, config["function"])(*args, **kwargs)
